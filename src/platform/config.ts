@@ -1,0 +1,67 @@
+import path from 'node:path';
+
+/** Everything Vigil reads from its environment, parsed once and validated up front. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite at `<dataDir>/vigil.db`. */
+  databaseUrl: string | null;
+  logLevel: string;
+  /** Only set the `Secure` cookie attribute when Vigil is served over HTTPS. */
+  secureCookies: boolean;
+  sessionTtlHours: number;
+  /** log2 of scrypt's CPU/memory cost N for new password hashes (17 ⇒ 128 MiB, OWASP's minimum). */
+  passwordCostLog2: number;
+  loginMaxFailuresPerUser: number;
+  loginMaxFailuresPerIp: number;
+  loginWindowMinutes: number;
+  /** Bearer token that Prometheus may use for /metrics instead of an admin token. */
+  metricsToken: string | null;
+  bodyLimitBytes: number;
+  webDir: string | null;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// (leave it unset to use the embedded SQLite database)');
+  }
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    dataDir: path.resolve(cwd, env.VIGIL_DATA_DIR?.trim() || 'data'),
+    databaseUrl,
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    secureCookies: boolean(env, 'VIGIL_SECURE_COOKIES', false),
+    sessionTtlHours: integer(env, 'VIGIL_SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    passwordCostLog2: integer(env, 'VIGIL_PASSWORD_COST_LOG2', 17, 10, 20),
+    loginMaxFailuresPerUser: integer(env, 'VIGIL_LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginMaxFailuresPerIp: integer(env, 'VIGIL_LOGIN_MAX_FAILURES_PER_IP', 50, 1, 100000),
+    loginWindowMinutes: integer(env, 'VIGIL_LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    metricsToken: env.VIGIL_METRICS_TOKEN?.trim() || null,
+    bodyLimitBytes: integer(env, 'VIGIL_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    webDir: env.VIGIL_WEB_DIR?.trim() || null,
+  };
+}

@@ -1,0 +1,42 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Db } from './connect.js';
+import { ddlFor, type Ddl } from './ddl.js';
+import * as m0001 from './migrations/0001_platform.js';
+
+/**
+ * Migrations are listed here in order (not discovered on disk) so the compiled bundle and tests see exactly
+ * the same set. Each takes the dialect helpers so one script serves SQLite and PostgreSQL.
+ */
+const migrations: Record<string, { up(db: Parameters<Migration['up']>[0], ddl: Ddl): Promise<void> }> = {
+  '0001_platform': m0001,
+};
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly ddl: Ddl) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(migrations).map(([name, m]) => [name, { up: (db) => m.up(db, this.ddl) }]),
+    );
+  }
+}
+
+export class MigrationError extends Error {}
+
+/** Applies every pending migration, each in its own transaction; returns the names applied. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: new StaticProvider(ddlFor(db.dialect)),
+    migrationTableName: 'vigil_migrations',
+    migrationLockTableName: 'vigil_migrations_lock',
+  });
+  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationError(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export const knownMigrations = Object.keys(migrations);
