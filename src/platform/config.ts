@@ -20,6 +20,8 @@ export interface Config {
   metricsToken: string | null;
   bodyLimitBytes: number;
   webDir: string | null;
+  /** Behind a reverse proxy, take the client address from X-Forwarded-For (login throttling and audit need it). */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -63,5 +65,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     metricsToken: env.VIGIL_METRICS_TOKEN?.trim() || null,
     bodyLimitBytes: integer(env, 'VIGIL_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     webDir: env.VIGIL_WEB_DIR?.trim() || null,
+    trustProxy: boolean(env, 'VIGIL_TRUST_PROXY', false),
   };
 }

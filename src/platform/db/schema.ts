@@ -52,7 +52,6 @@ export interface LoginAttemptsTable {
 export interface PathClaimsTable {
   path_key: string;
   owner_kind: 'group' | 'project';
-  owner_id: number;
 }
 
 export interface NamespacesTable {

@@ -57,7 +57,6 @@ export async function up(db: Kysely<unknown>, ddl: Ddl): Promise<void> {
     .createTable('path_claims')
     .addColumn('path_key', 'text', (c) => c.primaryKey())
     .addColumn('owner_kind', 'text', (c) => c.notNull())
-    .addColumn('owner_id', bigint, (c) => c.notNull())
     .execute();
 
   await ddl

@@ -1,0 +1,98 @@
+import { Command, CommanderError } from 'commander';
+import { loadConfig, ConfigError } from '../platform/config.js';
+import { migrateToLatest } from '../platform/db/migrate.js';
+import { openDatabase } from '../platform/db/connect.js';
+import { AppError } from '../platform/errors.js';
+import { serve } from '../platform/server.js';
+import { API_VERSION } from '../platform/http/app.js';
+import { registerAdminCommands, type Io } from './commands/admin.js';
+import { ExitCode, exitCodeFor, exitCodeHelp } from './exit-codes.js';
+import { callApi, remoteFromEnv, RemoteError } from './remote.js';
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+function buildProgram(io: Io): Command {
+  const program = new Command('vigil')
+    .description('Vigil: security risk management. Local commands act on this installation\'s database (VIGIL_DATA_DIR or DATABASE_URL); remote ones on VIGIL_URL with VIGIL_TOKEN.')
+    .version(API_VERSION)
+    .addHelpText('after', `\n${exitCodeHelp}`)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('serve')
+    .description('run the API and web server (migrates the database first)')
+    .option('--port <port>', 'port to listen on (default: PORT or 8080)')
+    .option('--host <host>', 'address to listen on (default: HOST or 0.0.0.0)')
+    .action(async (opts: { port?: string; host?: string }) => {
+      const env = { ...process.env, ...(opts.port && { PORT: opts.port }), ...(opts.host && { HOST: opts.host }) };
+      await serve(loadConfig(env));
+      await new Promise(() => {}); // serve until a signal closes the process
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date and exit')
+    .action(async () => {
+      const db = openDatabase(loadConfig());
+      try {
+        const applied = await migrateToLatest(db);
+        io.out(applied.length > 0 ? `applied ${applied.join(', ')} to ${db.describe}\n` : `${db.describe} is up to date\n`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  registerAdminCommands(program, io);
+
+  program
+    .command('whoami')
+    .description('show who VIGIL_TOKEN belongs to on the server at VIGIL_URL (checks remote access)')
+    .action(async () => {
+      const me = await callApi<{ username: string; is_admin: boolean }>(remoteFromEnv(process.env), 'GET', '/api/v1/user');
+      io.out(`${me.username}${me.is_admin ? ' (administrator)' : ''}\n`);
+    });
+
+  const everywhere = (command: Command): void => {
+    command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+    command.commands.forEach(everywhere);
+  };
+  everywhere(program);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; errors are printed as one clear line. */
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof AppError) {
+      io.err(`vigil: ${error.message.replace(/^body\//, '')}\n`);
+      return exitCodeFor(error.kind);
+    }
+    if (error instanceof ConfigError) {
+      io.err(`vigil: configuration: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    if (error instanceof RemoteError) {
+      io.err(`vigil: ${error.message}\n`);
+      if (error.status === null) return error.message.startsWith('cannot reach') ? ExitCode.unreachable : ExitCode.usage;
+      return error.problem ? exitCodeFor((error.problem.type.split(':').pop() ?? 'internal') as never) : ExitCode.failure;
+    }
+    io.err(`vigil: ${(error as Error).stack ?? String(error)}\n`);
+    return ExitCode.failure;
+  }
+}

@@ -1,0 +1,62 @@
+import type { Problem } from '../platform/http/problem.js';
+
+/**
+ * Remote commands talk to a running Vigil over its API, configured by VIGIL_URL and VIGIL_TOKEN, exactly as
+ * a CI job would.
+ */
+export interface Remote {
+  url: URL;
+  token: string;
+}
+
+export class RemoteError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly problem: Problem | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export function remoteFromEnv(env: Record<string, string | undefined>): Remote {
+  const url = env.VIGIL_URL?.trim();
+  const token = env.VIGIL_TOKEN?.trim();
+  if (!url) throw new RemoteError('VIGIL_URL is not set (for example VIGIL_URL=https://vigil.example.com)', null);
+  if (!token) throw new RemoteError('VIGIL_TOKEN is not set (create one with `vigil tokens create` or in your profile)', null);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RemoteError(`VIGIL_URL "${url}" is not a URL`, null);
+  }
+  if (!['http:', 'https:'].includes(parsed.protocol)) throw new RemoteError(`VIGIL_URL must be http:// or https://, got "${url}"`, null);
+  return { url: parsed, token };
+}
+
+export async function callApi<T>(remote: Remote, method: string, path: string, body?: unknown): Promise<T> {
+  const target = new URL(path.replace(/^\//, ''), remote.url.href.endsWith('/') ? remote.url : `${remote.url.href}/`);
+  let response: Response;
+  try {
+    response = await fetch(target, {
+      method,
+      headers: { authorization: `Bearer ${remote.token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; errors?: { code?: string }[]; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error as Error).message;
+    throw new RemoteError(`cannot reach Vigil at ${remote.url.href} (${reason})`, null);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let problem: Problem | null = null;
+    try {
+      problem = JSON.parse(text) as Problem;
+    } catch {
+      // not a problem document: report the status alone
+    }
+    throw new RemoteError(problem?.detail ?? `HTTP ${response.status}`, response.status, problem);
+  }
+  return (text ? JSON.parse(text) : null) as T;
+}
