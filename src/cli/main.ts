@@ -3,8 +3,7 @@ import { loadConfig, ConfigError } from '../platform/config.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { AppError } from '../platform/errors.js';
-import { serve } from '../platform/server.js';
-import { API_VERSION } from '../platform/http/app.js';
+import { VERSION } from '../platform/version.js';
 import { registerAdminCommands, type Io } from './commands/admin.js';
 import { ExitCode, exitCodeFor, exitCodeHelp } from './exit-codes.js';
 import { callApi, remoteFromEnv, RemoteError } from './remote.js';
@@ -22,7 +21,7 @@ const processIo: Io = {
 function buildProgram(io: Io): Command {
   const program = new Command('vigil')
     .description('Vigil: security risk management. Local commands act on this installation\'s database (VIGIL_DATA_DIR or DATABASE_URL); remote ones on VIGIL_URL with VIGIL_TOKEN.')
-    .version(API_VERSION)
+    .version(VERSION)
     .addHelpText('after', `\n${exitCodeHelp}`)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err });
@@ -34,6 +33,8 @@ function buildProgram(io: Io): Command {
     .option('--host <host>', 'address to listen on (default: HOST or 0.0.0.0)')
     .action(async (opts: { port?: string; host?: string }) => {
       const env = { ...process.env, ...(opts.port && { PORT: opts.port }), ...(opts.host && { HOST: opts.host }) };
+      // Loaded on demand: the HTTP stack is not needed by the quick local commands.
+      const { serve } = await import('../platform/server.js');
       await serve(loadConfig(env));
       await new Promise(() => {}); // serve until a signal closes the process
     });

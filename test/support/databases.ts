@@ -23,24 +23,33 @@ export async function createEmptyDatabase(dialect: DialectName): Promise<Db> {
     const db = openSqlite(path.join(dir, 'vigil.db'));
     return { ...db, close: async () => { await db.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
   }
-  const name = `vigil_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(postgresAdminUrl());
-  url.pathname = `/${name}`;
-  const db = openPostgres(url.toString(), 5);
+  const { url, drop } = await createPostgresDatabase();
+  const db = openPostgres(url, 5);
   return {
     ...db,
     close: async () => {
       await db.close();
-      const cleanup = new pg.Client({ connectionString: postgresAdminUrl() });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await drop();
     },
   };
+}
+
+/** A new empty database on the test PostgreSQL server, for code that connects by URL (the CLI, `serve`). */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `vigil_test_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: postgresAdminUrl() });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(postgresAdminUrl());
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 export async function createMigratedDatabase(dialect: DialectName): Promise<Db> {

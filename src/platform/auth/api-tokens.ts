@@ -157,7 +157,14 @@ export function parseExpiry(text: string, now: Date): Date | { error: string } {
     const unit = { m: MINUTE, h: 60 * MINUTE, d: 24 * 60 * MINUTE, w: 7 * 24 * 60 * MINUTE }[relative[2] as 'm' | 'h' | 'd' | 'w'];
     return addMs(now, Number(relative[1]) * unit);
   }
-  const at = new Date(text);
-  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(at.getTime())) return at;
-  return { error: `"${text}" is neither a duration like 30d, 12h, 90m, 2w nor an ISO date` };
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.exec(text.trim());
+  if (iso) {
+    const [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    const calendar = new Date(Date.UTC(year, month - 1, day));
+    // Date rolls 2026-02-30 over to March; an impossible day is a typo, not a date.
+    const real = calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+    const at = new Date(text.trim());
+    if (real && !Number.isNaN(at.getTime())) return at;
+  }
+  return { error: `"${text}" is neither a duration like 30d, 12h, 90m, 2w nor an ISO date (2026-12-31 or 2026-12-31T18:00Z)` };
 }

@@ -38,9 +38,13 @@ interface ParsedHash {
 function parse(stored: string): ParsedHash | null {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
-  const [logN, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![logN, r, p].every(Number.isInteger) || logN < 1 || logN > 22) return null;
-  return { logN, r, p, salt: Buffer.from(parts[4]!, 'base64url'), key: Buffer.from(parts[5]!, 'base64url') };
+  const [logN, r, p] = parts.slice(1, 4).map((n) => (/^\d{1,2}$/.test(n) ? Number(n) : NaN)) as [number, number, number];
+  // Bounds keep a tampered row from turning one login into a huge allocation, or into a thrown RangeError.
+  if (!(logN >= 1 && logN <= 22 && r >= 1 && r <= 32 && p >= 1 && p <= 16)) return null;
+  const salt = Buffer.from(parts[4]!, 'base64url');
+  const key = Buffer.from(parts[5]!, 'base64url');
+  if (salt.length < 8 || key.length < 16) return null;
+  return { logN, r, p, salt, key };
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

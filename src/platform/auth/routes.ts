@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Services } from '../context.js';
 import { conflict, invalid } from '../errors.js';
 import { actorOf, callerOf } from '../http/access.js';
-import { Closed, Name, NoQuery, PageOf, PageQuery, pageOf } from '../http/schemas.js';
+import { Closed, Line, Name, NoQuery, PageOf, PageQuery, pageOf } from '../http/schemas.js';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiToken } from './api-tokens.js';
 import { login } from './login.js';
 import { MAX_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
@@ -82,7 +82,7 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Sign in with a password; sets the session cookie and returns the CSRF token',
           querystring: NoQuery,
-          body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Password }, Closed),
+          body: Type.Object({ username: Line(64), password: Password }, Closed),
           response: { 201: SessionJson },
         },
       },
@@ -237,7 +237,7 @@ export const authRoutes =
       },
     );
 
-    const UserParams = Type.Object({ user: Type.String({ minLength: 1, maxLength: 64 }) });
+    const UserParams = Type.Object({ user: Line(64) });
 
     app.get(
       '/api/v1/users/:user',

@@ -41,9 +41,19 @@ export interface Principal {
   tokenId?: number;
 }
 
+/** One registered route and its rule: what the authorisation matrix test walks. */
+export interface RouteRule {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+  }
+  interface FastifyInstance {
+    routeRules: RouteRule[];
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -105,8 +115,12 @@ export function installAccessControl(app: FastifyInstance, svc: Services): void 
   app.decorateRequest('project', null);
   app.decorateRequest('role', null);
 
+  const rules: RouteRule[] = [];
+  app.decorate('routeRules', rules);
   app.addHook('onRoute', (route: RouteOptions) => {
-    if (!route.config?.access) throw new Error(`route ${String(route.method)} ${route.url} has no config.access rule`);
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${String(route.method)} ${route.url} has no config.access rule`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') rules.push({ method, url: route.url, access });
   });
 
   // onRequest runs before the body is read: an unauthorised upload is refused without streaming it in.

@@ -5,19 +5,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import { Type } from 'typebox';
 import { auditRoutes } from '../audit/routes.js';
 import { authRoutes } from '../auth/routes.js';
 import type { Services } from '../context.js';
 import { namespaceRoutes } from '../namespaces/routes.js';
 import { installAccessControl } from './access.js';
-import { metricsRoutes } from './metrics.js';
+import { installMetrics } from './metrics.js';
 import { installProblemHandlers } from './problem.js';
 import { NoQuery } from './schemas.js';
 import { installValidators } from './validation.js';
 import { webRoot, webRoutes } from './web.js';
-
-export const API_VERSION = '0.1.0';
+import { VERSION } from '../version.js';
 
 /** Builds the whole HTTP application (not listening yet): platform plugins first, then every module's routes. */
 export async function buildApp(svc: Services): Promise<FastifyInstance> {
@@ -54,7 +52,7 @@ export async function buildApp(svc: Services): Promise<FastifyInstance> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Vigil API', version: API_VERSION, description: 'Security risk management: vulnerabilities, risk, releases and on-call.' },
+      info: { title: 'Vigil API', version: VERSION, description: 'Security risk management: vulnerabilities, risk, releases and on-call.' },
       components: {
         securitySchemes: {
           token: { type: 'http', scheme: 'bearer', description: 'Personal API token (vgl_…)' },
@@ -65,6 +63,7 @@ export async function buildApp(svc: Services): Promise<FastifyInstance> {
     },
   });
   installAccessControl(app, svc);
+  installMetrics(app);
 
   app.get('/healthz', { config: { access: { who: 'public' } }, schema: { hide: true, querystring: NoQuery } }, async (_request, reply) => {
     try {
@@ -77,10 +76,9 @@ export async function buildApp(svc: Services): Promise<FastifyInstance> {
   });
   app.get(
     '/api/v1/openapi.json',
-    { config: { access: { who: 'public' } }, schema: { hide: true, querystring: Type.Object({}) } },
+    { config: { access: { who: 'public' } }, schema: { hide: true, querystring: NoQuery } },
     async () => app.swagger(),
   );
-  await app.register(metricsRoutes);
   await app.register(authRoutes(svc));
   await app.register(namespaceRoutes(svc));
   await app.register(auditRoutes(svc));

@@ -4,9 +4,10 @@ import { NoQuery } from './schemas.js';
 
 /**
  * Prometheus metrics of this process at /metrics. Each server process has its own registry: Prometheus
- * scrapes every process, so nothing needs to be shared between them.
+ * scrapes every process, so nothing needs to be shared between them. Installed on the root instance (not as
+ * an encapsulated plugin) so its hook sees every route.
  */
-export async function metricsRoutes(app: FastifyInstance): Promise<void> {
+export function installMetrics(app: FastifyInstance): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
   const requests = new Counter({

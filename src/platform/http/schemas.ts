@@ -6,14 +6,23 @@ export const Closed = { additionalProperties: false } as const;
 
 /** Free text that a person typed: no control characters except newlines and tabs. */
 export const Text = (maxLength: number, extra: object = {}) => Type.String({ maxLength, pattern: '^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$', ...extra });
-/** A one-line name. */
-export const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\x00-\\x1f\\x7f]*\\S[^\\x00-\\x1f\\x7f]*$' });
+/** A one-line name: no control characters, not blank. (`\\S` alone would accept NUL, hence the explicit class.) */
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: '^[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$',
+  description: '1–255 characters, not blank, without control characters',
+});
+
+/** A one-line identifier or search term from a URL or body: never a control character (PostgreSQL refuses NUL). */
+export const Line = (maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: '^[^\\x00-\\x1f\\x7f]+$', description: `1–${maxLength} characters without control characters` });
 
 export const NoQuery = Type.Object({}, Closed);
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'a cursor returned by this list' })),
 };
 
 export function pageOf(query: { limit?: number; cursor?: string }): PageRequest {
@@ -34,4 +43,4 @@ export const ProblemSchema = Type.Object({
 });
 
 /** `:group` or `:project`: a numeric id or the URL-encoded full path (`acme%2Fplatform%2Fapi`). */
-export const Ref = Type.String({ minLength: 1, maxLength: 2100 });
+export const Ref = Line(2100);

@@ -6,7 +6,7 @@ import { ROLES, type Role } from '../auth/roles.js';
 import { resolveUser } from '../auth/users.js';
 import { AppError, invalid } from '../errors.js';
 import { actorOf, callerOf, groupOf, projectOf } from '../http/access.js';
-import { Closed, Name, NoQuery, PageOf, PageQuery, pageOf, Ref, Text } from '../http/schemas.js';
+import { Closed, Line, Name, NoQuery, PageOf, PageQuery, pageOf, Ref, Text } from '../http/schemas.js';
 import { createGroup, deleteGroup, listGroups, updateGroup } from './groups.js';
 import { addMember, changeMemberRole, listMembers, removeMember, type Member, type MembershipTarget } from './members.js';
 import type { Group, Project } from './model.js';
@@ -79,18 +79,18 @@ const memberJson = (m: Member) => ({
 
 const Path = Type.String({ minLength: 1, maxLength: 100, pattern: SEGMENT_PATTERN, description: SEGMENT_RULE });
 const Description = Text(10_000);
-const Branch = Type.String({ minLength: 1, maxLength: 255 });
+const Branch = Line(255);
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 const NewGroupBody = Type.Object({ path: Path, name: Type.Optional(Name), description: Type.Optional(Description) }, Closed);
 const GroupParams = Type.Object({ group: Ref });
 const ProjectParams = Type.Object({ project: Ref });
-const SearchQuery = { search: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) };
+const SearchQuery = { search: Type.Optional(Line(255)) };
 
 /** Membership endpoints are the same for groups and projects; only the target differs. */
 function memberRoutes(svc: Services, kind: 'group' | 'project'): FastifyPluginAsyncTypebox {
   const base = `/api/v1/${kind}s/:${kind}/members`;
   const Params = kind === 'group' ? GroupParams : ProjectParams;
-  const MemberParams = Type.Intersect([Params, Type.Object({ user: Type.String({ minLength: 1, maxLength: 64 }) })]);
+  const MemberParams = Type.Intersect([Params, Type.Object({ user: Line(64) })]);
   const targetOf = (request: FastifyRequest): MembershipTarget =>
     kind === 'group' ? { kind, group: groupOf(request) } : { kind, project: projectOf(request) };
   const tags = [`${kind}s`];
@@ -119,7 +119,7 @@ function memberRoutes(svc: Services, kind: 'group' | 'project'): FastifyPluginAs
           summary: `Give a user a role on the ${kind}`,
           params: Params,
           querystring: NoQuery,
-          body: Type.Object({ user: Type.String({ minLength: 1, maxLength: 64 }), role: RoleSchema }, Closed),
+          body: Type.Object({ user: Line(64), role: RoleSchema }, Closed),
           response: { 201: MemberJson },
         },
       },

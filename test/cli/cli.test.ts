@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { createPostgresDatabase, dialects } from '../support/databases.js';
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/vigil.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+for (const dialect of dialects) {
+  describe(`vigil CLI [${dialect}]`, () => {
+    let env: Record<string, string>;
+    let cleanup: () => Promise<void>;
+
+    const vigil = (args: string[], options: { input?: string; extraEnv?: Record<string, string> } = {}): Run => {
+      const result = spawnSync(process.execPath, [bin, ...args], {
+        env: { ...env, ...options.extraEnv },
+        input: options.input ?? '',
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+    };
+
+    before(async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-'));
+      const base = { PATH: process.env.PATH ?? '', VIGIL_DATA_DIR: dataDir, VIGIL_PASSWORD_COST_LOG2: '10', LOG_LEVEL: 'warn' };
+      if (dialect === 'postgres') {
+        const database = await createPostgresDatabase();
+        env = { ...base, DATABASE_URL: database.url };
+        cleanup = database.drop;
+      } else {
+        env = base;
+        cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+    after(async () => cleanup());
+
+    test('migrate brings a new database up to date, then finds nothing to do', () => {
+      const first = vigil(['migrate']);
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /^applied 0001_platform to /);
+      const second = vigil(['migrate']);
+      assert.match(second.stdout, /is up to date\n$/);
+      if (dialect === 'sqlite') assert.ok(fs.existsSync(path.join(env.VIGIL_DATA_DIR!, 'vigil.db')));
+    });
+
+    test('users create: a generated password, or one from stdin; a taken name exits 4', () => {
+      const generated = vigil(['users', 'create', '--username', 'admin', '--admin']);
+      assert.equal(generated.code, 0, generated.stderr);
+      assert.match(generated.stdout, /^created administrator admin \(id \d+\)\npassword: [\w-]{24}\n$/);
+      const fromStdin = vigil(['users', 'create', '--username', 'dev', '--password-stdin'], { input: 'a long enough secret\n' });
+      assert.equal(fromStdin.code, 0, fromStdin.stderr);
+      assert.doesNotMatch(fromStdin.stdout, /password/);
+      const taken = vigil(['users', 'create', '--username', 'ADMIN']);
+      assert.deepEqual([taken.code, taken.stderr], [4, 'vigil: username "ADMIN" is taken\n']);
+      const weak = vigil(['users', 'create', '--username', 'weak', '--password-stdin'], { input: 'short\n' });
+      assert.deepEqual([weak.code, weak.stderr], [3, 'vigil: password: must be at least 12 characters\n']);
+    });
+
+    test('tokens create prints only the token; bad scopes and expiries exit 3', () => {
+      const made = vigil(['tokens', 'create', '--username', 'admin', '--scopes', 'read,write', '--expires-in', '30d']);
+      assert.equal(made.code, 0, made.stderr);
+      assert.match(made.stdout, /^vgl_[\w-]{43}\n$/);
+      const scope = vigil(['tokens', 'create', '--username', 'admin', '--scopes', 'read,root']);
+      assert.deepEqual([scope.code, scope.stderr], [3, 'vigil: --scopes: unknown scope "root" (known: read, write, admin)\n']);
+      assert.equal(vigil(['tokens', 'create', '--username', 'admin', '--scopes', 'read', '--expires-in', 'someday']).code, 3);
+      assert.equal(vigil(['tokens', 'create', '--username', 'nobody', '--scopes', 'read']).code, 5);
+      const notAdmin = vigil(['tokens', 'create', '--username', 'dev', '--scopes', 'admin']);
+      assert.equal(notAdmin.code, 3);
+    });
+
+    test('groups and projects: create nested paths; missing parents exit 5, hostile paths 3, duplicates 4', () => {
+      assert.equal(vigil(['groups', 'create', 'acme']).stdout, 'created group acme (id 1)\n');
+      assert.match(vigil(['groups', 'create', 'acme/platform']).stdout, /^created group acme\/platform \(id \d+\)\n$/);
+      const project = vigil(['projects', 'create', 'acme/platform/api', '--default-branch', 'develop']);
+      assert.match(project.stdout, /^created project acme\/platform\/api \(id \d+, default branch develop\)\n$/);
+      assert.equal(vigil(['projects', 'create', 'acme/platform/api']).code, 4);
+      assert.equal(vigil(['groups', 'create', 'acme/platform/api']).code, 4, 'a group cannot take a project\'s path');
+      assert.equal(vigil(['projects', 'create', 'ghost/api']).code, 5);
+      assert.equal(vigil(['projects', 'create', 'acme/../etc']).code, 3);
+      assert.equal(vigil(['projects', 'create', 'lonely']).code, 3);
+    });
+
+    test('usage errors exit 2 and --help explains commands and exit codes', () => {
+      assert.equal(vigil(['bogus']).code, 2);
+      assert.equal(vigil(['users', 'create']).code, 2);
+      const help = vigil(['--help']);
+      assert.equal(help.code, 0);
+      for (const word of ['serve', 'migrate', 'users', 'tokens', 'groups', 'projects', 'whoami', 'Exit codes:']) assert.ok(help.stdout.includes(word), word);
+      assert.match(vigil(['tokens', 'create', '--help']).stdout, /--expires-in <duration>/);
+    });
+
+    test('serve listens on PORT; remote commands use VIGIL_URL and VIGIL_TOKEN; SIGTERM stops it cleanly', async () => {
+      const port = await freePort();
+      const server = spawn(process.execPath, [bin, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let log = '';
+      server.stdout.on('data', (d: Buffer) => (log += d.toString()));
+      server.stderr.on('data', (d: Buffer) => (log += d.toString()));
+      try {
+        const url = `http://127.0.0.1:${port}`;
+        for (let i = 0; i < 100; i++) {
+          if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok', database: dialect });
+        const token = vigil(['tokens', 'create', '--username', 'admin', '--scopes', 'read']).stdout.trim();
+        const whoami = vigil(['whoami'], { extraEnv: { VIGIL_URL: url, VIGIL_TOKEN: token } });
+        assert.deepEqual([whoami.code, whoami.stdout], [0, 'admin (administrator)\n']);
+        const denied = vigil(['whoami'], { extraEnv: { VIGIL_URL: url, VIGIL_TOKEN: 'vgl_wrong' } });
+        assert.deepEqual([denied.code, denied.stderr], [6, 'vigil: the API token is not valid\n']);
+        assert.equal(vigil(['whoami'], { extraEnv: { VIGIL_TOKEN: token } }).code, 2, 'VIGIL_URL missing');
+        const groups = await fetch(`${url}/api/v1/groups`, { headers: { authorization: `Bearer ${token}` } });
+        const body = (await groups.json()) as { items: { full_path: string }[] };
+        assert.deepEqual(body.items.map((g) => g.full_path), ['acme', 'acme/platform']);
+      } finally {
+        server.kill('SIGTERM');
+      }
+      const code = await new Promise((resolve) => server.on('exit', resolve));
+      assert.equal(code, 0, log);
+      const unreachable = vigil(['whoami'], { extraEnv: { VIGIL_URL: `http://127.0.0.1:${port}`, VIGIL_TOKEN: 'x' } });
+      assert.equal(unreachable.code, 7);
+    });
+  });
+}
