@@ -12,7 +12,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   await app.listen({ port: config.port, host: config.host });
   svc.log.info({ database: svc.db.describe }, 'Vigil is ready');
   if ((await countUsers(svc.db.kysely)) === 0) {
-    svc.log.warn('no users yet: create the first administrator with `npm run vigil -- users create --username admin --admin`');
+    svc.log.warn('no users yet: create the first administrator with `npx vigil users create --username admin --admin`');
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
