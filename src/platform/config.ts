@@ -20,6 +20,10 @@ export interface Config {
   metricsToken: string | null;
   bodyLimitBytes: number;
   webDir: string | null;
+  /** Largest scan report accepted (streamed, so this bounds disk and time, not memory). */
+  maxReportBytes: number;
+  /** Most findings accepted in one report. */
+  maxFindings: number;
   /** Behind a reverse proxy, take the client address from X-Forwarded-For (login throttling and audit need it). */
   trustProxy: boolean;
 }
@@ -66,5 +70,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     bodyLimitBytes: integer(env, 'VIGIL_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     webDir: env.VIGIL_WEB_DIR?.trim() || null,
     trustProxy: boolean(env, 'VIGIL_TRUST_PROXY', false),
+    maxReportBytes: integer(env, 'VIGIL_MAX_REPORT_BYTES', 1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
+    maxFindings: integer(env, 'VIGIL_MAX_FINDINGS', 500_000, 1, 50_000_000),
   };
 }

@@ -127,3 +127,15 @@ export function emptyLocation(): Location {
     commitSha: null,
   };
 }
+
+/**
+ * For reports that do not say what they are (old GitLab reports without `scan.type` or `category`): the shape
+ * of the location tells.
+ */
+export function reportTypeFromLocation(location: Location): ReportType {
+  if (location.image || location.operatingSystem) return 'container_scanning';
+  if (location.package) return 'dependency_scanning';
+  if (location.hostname || location.httpMethod || location.param) return 'dast';
+  if (location.commitSha) return 'secret_detection';
+  return 'sast';
+}

@@ -61,6 +61,21 @@ const expected: Record<string, Minimum> = {
   'DELETE /api/v1/projects/:project/members/:user': 'project:owner',
   'GET /api/v1/projects/:project/audit-events': 'project:owner',
   'GET /api/v1/audit-events': 'admin',
+  'POST /api/v1/projects/:project/scans': 'project:developer',
+  'GET /api/v1/projects/:project/scans': 'project:reporter',
+  'GET /api/v1/projects/:project/scans/:id': 'project:reporter',
+  'GET /api/v1/projects/:project/vulnerabilities': 'project:reporter',
+  'GET /api/v1/groups/:group/vulnerabilities': 'group:reporter',
+  'GET /api/v1/vulnerabilities/:id': 'project:reporter',
+  'POST /api/v1/vulnerabilities/:id/triage': 'project:maintainer',
+  'POST /api/v1/projects/:project/vulnerabilities/triage': 'project:maintainer',
+  'GET /api/v1/projects/:project/compare': 'project:reporter',
+};
+
+const minimalSastReport = {
+  version: '15.0.0',
+  scan: { type: 'sast', scanner: { id: 'semgrep', name: 'Semgrep', version: '1', vendor: { name: 'x' } }, analyzer: { id: 'a', name: 'a', version: '1', vendor: { name: 'x' } }, status: 'success', start_time: '2026-01-01T00:00:00', end_time: '2026-01-01T00:00:01' },
+  vulnerabilities: [{ id: '1', name: 'SQL injection', severity: 'High', identifiers: [{ type: 'semgrep_id', name: 'sqli', value: 'sqli' }], location: { file: 'app.py', start_line: 3 } }],
 };
 
 const personas = ['anonymous', 'reporter', 'developer', 'maintainer', 'owner', 'admin', 'outsider'] as const;
@@ -83,8 +98,10 @@ const params: Record<string, string> = {
   '*': 'some/page',
 };
 
-function concreteUrl(url: string): string {
-  return url.replace(/:group|:project|:user|:id|\*/g, (p) => params[p]!);
+function concreteUrl(url: string, vulnerabilityId: number): string {
+  // Resources reached through their own id must exist, or every persona would simply get 404.
+  const id = url.startsWith('/api/v1/vulnerabilities/') ? String(vulnerabilityId) : params[':id']!;
+  return url.replace(/:group|:project|:user|:id|\*/g, (p) => (p === ':id' ? id : params[p]!));
 }
 
 function minimumOf(access: Access): Minimum {
@@ -96,6 +113,8 @@ function minimumOf(access: Access): Minimum {
     case 'admin':
     case 'metrics':
       return 'admin';
+    case 'project-of':
+      return `project:${access.role}`;
     default:
       return `${access.who}:${access.role}`;
   }
@@ -105,6 +124,7 @@ for (const dialect of dialects) {
   let db: Db;
   let t: TestApp;
   const tokens = new Map<Persona, string>();
+  let vulnerabilityId = 0;
 
   before(async () => {
     db = await createMigratedDatabase(dialect);
@@ -127,6 +147,9 @@ for (const dialect of dialects) {
     tokens.set('outsider', await makeToken(t.svc, outsider, ['read', 'write']));
     const admin = await makeUser(t.svc, 'admin', { admin: true });
     tokens.set('admin', await makeToken(t.svc, admin, ['read', 'write', 'admin']));
+    const upload = await caller(t.app, { token: tokens.get('admin')! }).post(`/api/v1/projects/${api.id}/scans?ref=main`, minimalSastReport);
+    assert.equal(upload.status, 201, JSON.stringify(upload.body));
+    vulnerabilityId = (await caller(t.app, { token: tokens.get('admin')! }).get(`/api/v1/projects/${api.id}/vulnerabilities`)).body.items[0].id;
   });
 
   after(async () => {
@@ -149,7 +172,7 @@ for (const dialect of dialects) {
       const minimum = expected[key]!;
       // An unknown query parameter (and the empty body) fail validation, which runs only after the access check
       // and before the handler: an allowed caller gets a 400 on its input and nothing is changed.
-      const url = `${concreteUrl(rule.url)}?__matrix=1`;
+      const url = `${concreteUrl(rule.url, vulnerabilityId)}?__matrix=1`;
       for (const persona of personas) {
         const token = tokens.get(persona);
         const c = caller(t.app, token ? { token } : {});
@@ -159,7 +182,7 @@ for (const dialect of dialects) {
         const where = `${key} as ${persona}: got ${reply.status} ${JSON.stringify(reply.body).slice(0, 160)}`;
         if (ok) {
           const field = String(reply.body?.field ?? '');
-          const reachedValidation = reply.status === 400 && (field === 'query/__matrix' || field.startsWith('body/'));
+          const reachedValidation = reply.status === 400 && (field.startsWith('query/') || field.startsWith('body/'));
           const unvalidatedPublicPage = rule.url === '/*' && reply.status === 200;
           if (!reachedValidation && !unvalidatedPublicPage) failures.push(`expected allowed — ${where}`);
         } else {

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Db } from './connect.js';
 import { ddlFor, type Ddl } from './ddl.js';
 import * as m0001 from './migrations/0001_platform.js';
+import * as m0002 from '../../vulns/migrations/0002_vulns.js';
 
 /**
  * Migrations are listed here in order (not discovered on disk) so the compiled bundle and tests see exactly
@@ -9,6 +10,7 @@ import * as m0001 from './migrations/0001_platform.js';
  */
 const migrations: Record<string, { up(db: Parameters<Migration['up']>[0], ddl: Ddl): Promise<void> }> = {
   '0001_platform': m0001,
+  '0002_vulns': m0002,
 };
 
 class StaticProvider implements MigrationProvider {

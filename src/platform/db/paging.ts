@@ -17,8 +17,20 @@ export interface Page<T> {
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
-export function encodeCursor(key: string | number): string {
-  return Buffer.from(JSON.stringify([key])).toString('base64url');
+export function encodeCursor(key: string | number | (string | number)[]): string {
+  return Buffer.from(JSON.stringify(Array.isArray(key) ? key : [key])).toString('base64url');
+}
+
+/** A cursor over a composite sort key such as (severity rank, id). */
+export function decodeCursorTuple(cursor: string | null, kinds: ('string' | 'number')[]): (string | number)[] | null {
+  if (cursor === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === kinds.length && parsed.every((v, i) => typeof v === kinds[i])) return parsed as (string | number)[];
+  } catch {
+    // fall through to the error below
+  }
+  throw invalid('query/cursor', 'is not a cursor returned by this list');
 }
 
 export function decodeCursor<K extends 'string' | 'number'>(
@@ -38,7 +50,7 @@ export function decodeCursor<K extends 'string' | 'number'>(
 }
 
 /** Turns `limit + 1` fetched rows into a page and the cursor of the next one. */
-export function toPage<Row, T>(rows: Row[], limit: number, key: (row: Row) => string | number, map: (row: Row) => T): Page<T> {
+export function toPage<Row, T>(rows: Row[], limit: number, key: (row: Row) => string | number | (string | number)[], map: (row: Row) => T): Page<T> {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = items[items.length - 1];

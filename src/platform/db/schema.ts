@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { VulnsTables } from '../../vulns/tables.js';
 
 /**
  * Table shapes of the platform module. Timestamps are ISO-8601 UTC strings with milliseconds (see time.ts)
@@ -73,6 +74,8 @@ export interface ProjectsTable {
   name: string;
   description: string;
   default_branch: string;
+  /** Resolve vulnerabilities automatically when the default branch no longer detects them. */
+  auto_resolve: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -111,7 +114,8 @@ export interface AuditEventsTable {
   request_id: string | null;
 }
 
-export interface Database {
+/** Every table: the platform's own, plus each module's (modules keep their table types in their folder). */
+export interface Database extends VulnsTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

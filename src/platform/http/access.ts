@@ -23,6 +23,8 @@ import { findProject } from '../namespaces/projects.js';
  * - `group` / `project`: at least `role` on the group or project named by the `:group` / `:project` path
  *   parameter, inherited down the tree; admins pass. Without any role the thing is reported as not found,
  *   so its existence does not leak.
+ * - `project-of`: the same, for the project that owns the resource named by the `:id` parameter; modules
+ *   register how to find it (registerProjectResolver), e.g. vulnerability → project.
  */
 export type Access =
   | { who: 'public' }
@@ -30,7 +32,16 @@ export type Access =
   | { who: 'admin' }
   | { who: 'metrics' }
   | { who: 'group'; role: Role }
-  | { who: 'project'; role: Role };
+  | { who: 'project'; role: Role }
+  | { who: 'project-of'; resource: string; role: Role };
+
+/** Finds the project that owns a resource, or null when there is no such resource. */
+export type ProjectResolver = (svc: Services, id: string) => Promise<number | null>;
+const projectResolvers = new Map<string, ProjectResolver>();
+
+export function registerProjectResolver(resource: string, resolver: ProjectResolver): void {
+  projectResolvers.set(resource, resolver);
+}
 
 export interface Principal {
   user: User;
@@ -96,8 +107,18 @@ async function authenticate(svc: Services, request: FastifyRequest, access: Acce
   };
 }
 
-async function locate(svc: Services, request: FastifyRequest, access: Access & { who: 'group' | 'project' }, user: User) {
-  const ref = (request.params as Record<string, string | undefined>)[access.who];
+async function locate(svc: Services, request: FastifyRequest, access: Access & { who: 'group' | 'project' | 'project-of' }, user: User) {
+  const params = request.params as Record<string, string | undefined>;
+  if (access.who === 'project-of') {
+    const resolver = projectResolvers.get(access.resource);
+    const id = params.id;
+    if (!resolver || id === undefined) throw new Error(`route ${request.routeOptions.url}: no resolver for ${access.resource} or no :id parameter`);
+    const projectId = /^\d{1,15}$/.test(id) ? await resolver(svc, id) : null;
+    const project = projectId === null ? null : await findProject(svc, String(projectId));
+    const role = project && (user.isAdmin ? 'owner' : await projectRole(svc, user, project));
+    return { group: null, project, role, name: `${access.resource} ${id}` };
+  }
+  const ref = params[access.who];
   if (ref === undefined) throw new Error(`route ${request.routeOptions.url} declares ${access.who} access but has no :${access.who} parameter`);
   if (access.who === 'group') {
     const group = await findGroup(svc, ref);

@@ -9,6 +9,8 @@ import { auditRoutes } from '../audit/routes.js';
 import { authRoutes } from '../auth/routes.js';
 import type { Services } from '../context.js';
 import { namespaceRoutes } from '../namespaces/routes.js';
+import { scanRoutes } from '../../vulns/routes/scans.js';
+import { vulnerabilityRoutes } from '../../vulns/routes/vulnerabilities.js';
 import { installAccessControl } from './access.js';
 import { installMetrics } from './metrics.js';
 import { installProblemHandlers } from './problem.js';
@@ -82,6 +84,8 @@ export async function buildApp(svc: Services): Promise<FastifyInstance> {
   await app.register(authRoutes(svc));
   await app.register(namespaceRoutes(svc));
   await app.register(auditRoutes(svc));
+  await app.register(scanRoutes(svc));
+  await app.register(vulnerabilityRoutes(svc));
   await app.register(webRoutes, { root: webRoot(svc.config.webDir) });
   return app;
 }

@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { NamespacesTable, ProjectsTable } from '../db/schema.js';
 
 export interface Group {
@@ -19,12 +20,14 @@ export interface Project {
   name: string;
   description: string;
   defaultBranch: string;
+  /** Resolve vulnerabilities automatically once the default branch no longer detects them. */
+  autoResolve: boolean;
   createdAt: string;
   updatedAt: string;
 }
 
-export type GroupRow = Omit<NamespacesTable, 'id'> & { id: number };
-export type ProjectRow = Omit<ProjectsTable, 'id'> & { id: number };
+export type GroupRow = Selectable<NamespacesTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
 
 export function toGroup(row: GroupRow): Group {
   return {
@@ -48,6 +51,7 @@ export function toProject(row: ProjectRow): Project {
     name: row.name,
     description: row.description,
     defaultBranch: row.default_branch,
+    autoResolve: row.auto_resolve === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

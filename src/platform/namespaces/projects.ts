@@ -67,6 +67,7 @@ export interface ProjectChanges {
   name?: string;
   description?: string;
   defaultBranch?: string;
+  autoResolve?: boolean;
 }
 
 export async function updateProject(svc: Services, actor: Actor, project: Project, changes: ProjectChanges): Promise<Project> {
@@ -82,6 +83,7 @@ export async function updateProject(svc: Services, actor: Actor, project: Projec
         ...(changes.name !== undefined && { name: changes.name.trim() }),
         ...(changes.description !== undefined && { description: changes.description }),
         ...(changes.defaultBranch !== undefined && { default_branch: changes.defaultBranch }),
+        ...(changes.autoResolve !== undefined && { auto_resolve: changes.autoResolve ? 1 : 0 }),
         updated_at: toDbTime(now),
       })
       .where('id', '=', project.id)

@@ -43,6 +43,7 @@ const ProjectJson = Type.Object({
   name: Type.String(),
   description: Type.String(),
   default_branch: Type.String(),
+  auto_resolve: Type.Boolean(),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
@@ -55,6 +56,7 @@ const projectJson = (p: Project) => ({
   name: p.name,
   description: p.description,
   default_branch: p.defaultBranch,
+  auto_resolve: p.autoResolve,
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });
@@ -298,16 +300,20 @@ export const namespaceRoutes =
         config: { access: { who: 'project', role: 'owner' } },
         schema: {
           tags: ['projects'],
-          summary: "Change a project's name, description or default branch",
+          summary: "Change a project's name, description, default branch or auto-resolve policy",
           params: ProjectParams,
           querystring: NoQuery,
-          body: Type.Object({ name: Type.Optional(Name), description: Type.Optional(Description), default_branch: Type.Optional(Branch) }, Closed),
+          body: Type.Object(
+            { name: Type.Optional(Name), description: Type.Optional(Description), default_branch: Type.Optional(Branch), auto_resolve: Type.Optional(Type.Boolean()) },
+            Closed,
+          ),
           response: { 200: ProjectJson },
         },
       },
       async (request) => {
-        const { default_branch, ...rest } = request.body;
-        return projectJson(await updateProject(svc, actorOf(request), projectOf(request), { ...rest, ...(default_branch !== undefined && { defaultBranch: default_branch }) }));
+        const { default_branch, auto_resolve, ...rest } = request.body;
+        const changes = { ...rest, ...(default_branch !== undefined && { defaultBranch: default_branch }), ...(auto_resolve !== undefined && { autoResolve: auto_resolve }) };
+        return projectJson(await updateProject(svc, actorOf(request), projectOf(request), changes));
       },
     );
 

@@ -1,0 +1,299 @@
+import {
+  CLASSIFICATION_TYPES,
+  REPORT_TYPES,
+  SEVERITIES,
+  emptyLocation,
+  type Identifier,
+  type Location,
+  type PackageRef,
+  type ReportType,
+  type Scanner,
+  type Severity,
+  type TrackingSignature,
+} from '../model.js';
+import { normaliseRepoPath } from '../paths.js';
+import type { PartialFinding, ReportHeader } from './contract.js';
+import { FIELD_LIMITS, clip } from './limits.js';
+import { ReportError, pointerSegment } from './report-error.js';
+
+/**
+ * GitLab security reports (schemas 14.x and 15.x; older 2.x/3.x/13.x files of the same shape are read too):
+ * sast, dependency_scanning, container_scanning, cluster_image_scanning, dast, api_fuzzing, coverage_fuzzing,
+ * secret_detection. Each element of `vulnerabilities` becomes a PartialFinding on its own; the report type and
+ * scanner come from the element (schema 14 `category`/`scanner`) or else from the header (`scan`).
+ *
+ * Policy: a value of the wrong JSON type is a ReportError at its pointer; an absent, `null` or blank optional
+ * value is `null`; long strings are clipped, never rejected; NUL characters are removed from every string.
+ * The vulnerability `id` is not read: identity is Vigil's own.
+ */
+
+type Json = Record<string, unknown>;
+
+/** GitLab's severity names, as the error message gives them. */
+const SEVERITY_NAMES = ['Critical', 'High', 'Medium', 'Low', 'Info', 'Unknown'];
+
+/** GitLab's tracking-signature algorithms, least to most specific (GitLab's own priority order). */
+const SIGNATURE_PRIORITY: Record<string, number> = {
+  hash: 1,
+  location: 2,
+  scope_offset: 3,
+  scope_offset_compressed: 4,
+  rule_value: 5,
+};
+
+/** Identifier types whose values have a canonical upper-case form. */
+const UPPER_CASE_IDENTIFIER_TYPES = new Set(['cve', 'ghsa']);
+
+const HTTP_REPORT_TYPES = new Set<ReportType>(['dast', 'api_fuzzing']);
+
+/**
+ * One element of the top-level `vulnerabilities` array → PartialFinding. Throws ReportError with a pointer under
+ * `pointer` (e.g. `/vulnerabilities/3/severity`).
+ */
+export function gitlabVulnerability(raw: unknown, pointer: string): PartialFinding {
+  const vuln = object(raw, pointer);
+  const identifiers = identifierList(vuln.identifiers, at(pointer, 'identifiers'));
+  const reportType = reportTypeValue(vuln.category, at(pointer, 'category'));
+  const locationPointer = at(pointer, 'location');
+  const location = object(vuln.location, locationPointer);
+  const name = optionalString(vuln, 'name', pointer, FIELD_LIMITS.title);
+  const message = optionalString(vuln, 'message', pointer, FIELD_LIMITS.title);
+  const primary = identifiers.find((id) => !CLASSIFICATION_TYPES.has(id.type)) ?? identifiers[0]!;
+  return {
+    title: clip((name ?? message ?? primary.name ?? primary.value).trim(), FIELD_LIMITS.title),
+    description: optionalString(vuln, 'description', pointer, FIELD_LIMITS.description),
+    severity: severityValue(vuln.severity, at(pointer, 'severity')),
+    confidence: optionalString(vuln, 'confidence', pointer, FIELD_LIMITS.other),
+    reportType,
+    scanner: vuln.scanner == null ? null : scannerValue(vuln.scanner, at(pointer, 'scanner')),
+    identifiers,
+    location: locationValue(location, locationPointer, reportType),
+    solution: optionalString(vuln, 'solution', pointer, FIELD_LIMITS.solution),
+    links: linkList(vuln.links, at(pointer, 'links')),
+    cvssVectors: cvssList(vuln.cvss_vectors, at(pointer, 'cvss_vectors')),
+    tracking: trackingList(vuln.tracking, at(pointer, 'tracking')),
+    snippet:
+      optionalString(vuln, 'raw_source_code_extract', pointer, FIELD_LIMITS.snippet) ??
+      optionalString(location, 'raw_source_code_extract', locationPointer, FIELD_LIMITS.snippet),
+    suppression: null,
+    baselineState: null,
+    relatedLocations: [],
+  };
+}
+
+/**
+ * The report header from the top-level `version` and `scan` values (either may be undefined: GitLab 14 reports may
+ * lack `scan`). Throws ReportError (pointer `/scan/...` or `/version`).
+ */
+export function gitlabHeader(values: { version: unknown; scan: unknown }): ReportHeader {
+  const formatVersion = optionalString(values, 'version', '', FIELD_LIMITS.other)?.trim() ?? null;
+  if (values.scan == null) return { formatVersion, scanner: null, reportType: null };
+  const scan = object(values.scan, '/scan');
+  // Some reports name only the analyzer (e.g. GitLab's gl-sast-missing-scanner.json): it is the best scanner we have.
+  const scannerKey = scan.scanner == null && scan.analyzer != null ? 'analyzer' : 'scanner';
+  return {
+    formatVersion,
+    scanner: scan[scannerKey] == null ? null : scannerValue(scan[scannerKey], at('/scan', scannerKey)),
+    reportType: reportTypeValue(scan.type, '/scan/type'),
+  };
+}
+
+/** True when a document whose top-level values are these looks like a GitLab security report. */
+export function looksLikeGitlab(values: { version: unknown; scan: unknown; hasVulnerabilities: boolean }): boolean {
+  if (values.scan != null && !isObject(values.scan)) return false;
+  const versionOk = typeof values.version === 'string' && /^\d+(\.\d+)*$/.test(values.version.trim());
+  // A `scan` of GitLab's shape is telling on its own; it is also the only sign of a report that found nothing
+  // (the streaming reader cannot tell `"vulnerabilities": []` from no array at all).
+  const scanOk =
+    isObject(values.scan) &&
+    (isObject(values.scan.scanner) || isObject(values.scan.analyzer)) &&
+    typeof values.scan.type === 'string' &&
+    (REPORT_TYPES as readonly string[]).includes(values.scan.type.toLowerCase());
+  if (!values.hasVulnerabilities) return scanOk && (versionOk || values.version === undefined);
+  return versionOk || (values.version === undefined && scanOk);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parts of a vulnerability
+
+function identifierList(value: unknown, pointer: string): Identifier[] {
+  if (value == null || (Array.isArray(value) && value.length === 0)) {
+    throw new ReportError(pointer, 'at least one identifier is required');
+  }
+  return array(value, pointer).map((item, i) => {
+    const p = at(pointer, i);
+    const raw = object(item, p);
+    const type = requiredText(raw, 'type', p, FIELD_LIMITS.identifier).toLowerCase();
+    const value = requiredText(raw, 'value', p, FIELD_LIMITS.identifier);
+    return {
+      type,
+      value: UPPER_CASE_IDENTIFIER_TYPES.has(type) ? value.toUpperCase() : value,
+      name: optionalText(raw, 'name', p, FIELD_LIMITS.identifier),
+      url: optionalString(raw, 'url', p, FIELD_LIMITS.other)?.trim() ?? null,
+    };
+  });
+}
+
+function locationValue(raw: Json, pointer: string, category: ReportType | null): Location {
+  const location = emptyLocation();
+  const file = optionalString(raw, 'file', pointer, FIELD_LIMITS.path);
+  location.file = file === null ? null : normaliseRepoPath(file) || null;
+  location.startLine = lineNumber(raw.start_line);
+  location.endLine = lineNumber(raw.end_line);
+  location.className = optionalString(raw, 'class', pointer, FIELD_LIMITS.other);
+
+  // `method` is an HTTP method in DAST/API fuzzing and a code method elsewhere. Schema 15 reports carry no
+  // category, so a location of the DAST shape (hostname/path, no file) decides.
+  const method = optionalString(raw, 'method', pointer, FIELD_LIMITS.other);
+  const dastShape = (raw.hostname != null || raw.path != null) && raw.file == null;
+  const http = category === null ? dastShape : HTTP_REPORT_TYPES.has(category);
+  if (http) location.httpMethod = method?.trim().toUpperCase() ?? null;
+  else location.method = method;
+
+  location.hostname = optionalString(raw, 'hostname', pointer, FIELD_LIMITS.other);
+  location.path = optionalString(raw, 'path', pointer, FIELD_LIMITS.path);
+  location.param = optionalString(raw, 'param', pointer, FIELD_LIMITS.other);
+  location.image = optionalString(raw, 'image', pointer, FIELD_LIMITS.other);
+  location.operatingSystem = optionalString(raw, 'operating_system', pointer, FIELD_LIMITS.other);
+  location.package = packageValue(raw.dependency, at(pointer, 'dependency'));
+
+  const commit = optionalObject(raw.commit, at(pointer, 'commit'));
+  location.commitSha = commit && optionalText(commit, 'sha', at(pointer, 'commit'), FIELD_LIMITS.other);
+  return location;
+}
+
+/** `dependency: {package: {name}, version}`; SAST reports often carry an empty `{package: {}}`, which is no package. */
+function packageValue(value: unknown, pointer: string): PackageRef | null {
+  const dependency = optionalObject(value, pointer);
+  if (!dependency) return null;
+  const pkg = optionalObject(dependency.package, at(pointer, 'package'));
+  const name = pkg && optionalText(pkg, 'name', at(pointer, 'package'), FIELD_LIMITS.other);
+  const version = optionalText(dependency, 'version', pointer, FIELD_LIMITS.other);
+  return name === null ? null : { name, version };
+}
+
+function linkList(value: unknown, pointer: string): PartialFinding['links'] {
+  return objectList(value, pointer).flatMap(([raw, p]) => {
+    const url = optionalText(raw, 'url', p, FIELD_LIMITS.other);
+    return url === null ? [] : [{ name: optionalText(raw, 'name', p, FIELD_LIMITS.other), url }];
+  });
+}
+
+function cvssList(value: unknown, pointer: string): PartialFinding['cvssVectors'] {
+  return objectList(value, pointer).map(([raw, p]) => ({
+    vendor: optionalText(raw, 'vendor', p, FIELD_LIMITS.other),
+    vector: requiredText(raw, 'vector', p, FIELD_LIMITS.other),
+  }));
+}
+
+/** `tracking.items[].signatures[]`, without repeats, in report order. */
+function trackingList(value: unknown, pointer: string): TrackingSignature[] {
+  const tracking = optionalObject(value, pointer);
+  if (!tracking) return [];
+  const out: TrackingSignature[] = [];
+  for (const [item, itemPointer] of objectList(tracking.items, at(pointer, 'items'))) {
+    for (const [signature, p] of objectList(item.signatures, at(itemPointer, 'signatures'))) {
+      const algorithm = requiredText(signature, 'algorithm', p, FIELD_LIMITS.identifier).toLowerCase();
+      const value = requiredText(signature, 'value', p, FIELD_LIMITS.identifier);
+      const entry = { algorithm: `gitlab:${algorithm}`, value, priority: SIGNATURE_PRIORITY[algorithm] ?? 0 };
+      if (!out.some((s) => s.algorithm === entry.algorithm && s.value === entry.value)) out.push(entry);
+    }
+  }
+  return out;
+}
+
+function scannerValue(value: unknown, pointer: string): Scanner {
+  const raw = object(value, pointer);
+  const id = requiredText(raw, 'id', pointer, FIELD_LIMITS.other);
+  const vendor = optionalObject(raw.vendor, at(pointer, 'vendor'));
+  return {
+    id: id.toLowerCase(),
+    name: optionalText(raw, 'name', pointer, FIELD_LIMITS.other) ?? id,
+    version: optionalText(raw, 'version', pointer, FIELD_LIMITS.other),
+    vendor: vendor && optionalText(vendor, 'name', at(pointer, 'vendor'), FIELD_LIMITS.other),
+  };
+}
+
+function severityValue(value: unknown, pointer: string): Severity {
+  if (value == null) return 'unknown';
+  const severity = typeof value === 'string' ? value.trim().toLowerCase() : null;
+  if (severity !== null && (SEVERITIES as readonly string[]).includes(severity)) return severity as Severity;
+  throw new ReportError(pointer, `must be one of ${SEVERITY_NAMES.join(', ')}`);
+}
+
+/** A vulnerability's `category` or the header's `scan.type`; absent is null. */
+function reportTypeValue(value: unknown, pointer: string): ReportType | null {
+  if (value == null) return null;
+  const type = typeof value === 'string' ? value.trim().toLowerCase() : null;
+  if (type !== null && (REPORT_TYPES as readonly string[]).includes(type)) return type as ReportType;
+  throw new ReportError(pointer, `must be one of ${REPORT_TYPES.join(', ')}`);
+}
+
+/** A positive integer line number; anything else (0, negative, fractional, text, absent) is no line. */
+function lineNumber(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Typed reads with pointers
+
+function at(pointer: string, key: string | number): string {
+  return `${pointer}/${pointerSegment(key)}`;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function object(value: unknown, pointer: string): Json {
+  if (!isObject(value)) throw new ReportError(pointer, 'must be an object');
+  return value;
+}
+
+function optionalObject(value: unknown, pointer: string): Json | null {
+  return value == null ? null : object(value, pointer);
+}
+
+function array(value: unknown, pointer: string): unknown[] {
+  if (!Array.isArray(value)) throw new ReportError(pointer, 'must be an array');
+  return value;
+}
+
+/** An optional array of objects, each with its pointer. */
+function objectList(value: unknown, pointer: string): [Json, string][] {
+  if (value == null) return [];
+  return array(value, pointer).map((item, i) => [object(item, at(pointer, i)), at(pointer, i)]);
+}
+
+function withoutNul(value: string): string {
+  return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+}
+
+/** An optional string field as given (NULs removed, clipped); absent or blank is null. */
+function optionalString(parent: Json, key: string, pointer: string, max: number): string | null {
+  const value = parent[key];
+  if (value == null) return null;
+  if (typeof value !== 'string') throw new ReportError(at(pointer, key), 'must be a string');
+  const text = withoutNul(value);
+  return text.trim() === '' ? null : clip(text, max);
+}
+
+/**
+ * A short trimmed text field: a string, or a number written as one (reports put CWE ids as numbers, e.g.
+ * `"value": 89`). Absent or blank is null.
+ */
+function optionalText(parent: Json, key: string, pointer: string, max: number): string | null {
+  const value = parent[key];
+  if (value == null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') throw new ReportError(at(pointer, key), 'must be a string');
+  const text = withoutNul(value).trim();
+  return text === '' ? null : clip(text, max);
+}
+
+function requiredText(parent: Json, key: string, pointer: string, max: number): string {
+  const value = parent[key];
+  const text = typeof value === 'string' || typeof value === 'number' ? optionalText(parent, key, pointer, max) : null;
+  if (text === null) throw new ReportError(at(pointer, key), 'must be a non-empty string');
+  return text;
+}

@@ -1,0 +1,85 @@
+import type { Fingerprint } from './fingerprint.js';
+
+/**
+ * Assigns incoming findings to existing vulnerabilities. Pure: the caller loads the existing fingerprints that
+ * share a hash with the incoming ones (one set-based query) and writes the outcome.
+ *
+ * - Algorithms are tried strongest first, and a fingerprint is only ever compared with one of the same
+ *   algorithm and version.
+ * - 1:1: a vulnerability takes at most one finding per scan, and findings sharing a key are taken in file/line
+ *   order, so two identical-looking findings map to two vulnerabilities, every time.
+ * - A scanner-stable id (tracking:*) that both sides carry and that differs means "different finding": such a
+ *   vulnerability is not matched through a weaker layer. Line-based layers never veto — lines move.
+ */
+export interface ExistingFingerprint {
+  vulnerabilityId: number;
+  algorithm: string;
+  version: number;
+  hash: string;
+}
+
+export interface Incoming {
+  fingerprints: Fingerprint[];
+  position: [string, number, number];
+}
+
+const keyOf = (algorithm: string, version: number) => `${algorithm}@${version}`;
+const isStable = (algorithm: string) => algorithm.startsWith('tracking:');
+
+function comparePosition(a: Incoming, b: Incoming): number {
+  return a.position[0] < b.position[0] ? -1 : a.position[0] > b.position[0] ? 1 : a.position[1] - b.position[1] || a.position[2] - b.position[2];
+}
+
+/** Returns, for each incoming finding (same order), the id of the vulnerability it is, or null for a new one. */
+export function assignFindings(incoming: Incoming[], existing: ExistingFingerprint[]): (number | null)[] {
+  const byHash = new Map<string, number[]>();
+  const stableOf = new Map<number, Map<string, Set<string>>>();
+  for (const e of existing) {
+    const k = `${keyOf(e.algorithm, e.version)}|${e.hash}`;
+    const list = byHash.get(k) ?? [];
+    list.push(e.vulnerabilityId);
+    byHash.set(k, list);
+    if (isStable(e.algorithm)) {
+      const perVuln = stableOf.get(e.vulnerabilityId) ?? new Map<string, Set<string>>();
+      const hashes = perVuln.get(keyOf(e.algorithm, e.version)) ?? new Set<string>();
+      hashes.add(e.hash);
+      perVuln.set(keyOf(e.algorithm, e.version), hashes);
+      stableOf.set(e.vulnerabilityId, perVuln);
+    }
+  }
+  for (const list of byHash.values()) list.sort((a, b) => a - b);
+
+  const strengths = new Map<string, number>();
+  for (const f of incoming) for (const fp of f.fingerprints) strengths.set(keyOf(fp.algorithm, fp.version), fp.strength);
+  const algorithms = [...strengths.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+
+  const order = incoming.map((_, i) => i).sort((a, b) => comparePosition(incoming[a]!, incoming[b]!) || a - b);
+  const result: (number | null)[] = incoming.map(() => null);
+  const taken = new Set<number>();
+
+  const vetoed = (finding: Incoming, vulnerabilityId: number): boolean => {
+    const stable = stableOf.get(vulnerabilityId);
+    if (!stable) return false;
+    return finding.fingerprints.some((fp) => {
+      if (!isStable(fp.algorithm)) return false;
+      const theirs = stable.get(keyOf(fp.algorithm, fp.version));
+      return theirs !== undefined && !theirs.has(fp.hash);
+    });
+  };
+
+  for (const algorithm of algorithms) {
+    for (const i of order) {
+      if (result[i] !== null) continue;
+      const finding = incoming[i]!;
+      const fp = finding.fingerprints.find((f) => keyOf(f.algorithm, f.version) === algorithm);
+      if (!fp) continue;
+      const candidates = byHash.get(`${algorithm}|${fp.hash}`) ?? [];
+      const winner = candidates.find((id) => !taken.has(id) && !vetoed(finding, id));
+      if (winner !== undefined) {
+        result[i] = winner;
+        taken.add(winner);
+      }
+    }
+  }
+  return result;
+}

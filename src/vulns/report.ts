@@ -1,0 +1,210 @@
+import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import type { Services } from '../platform/context.js';
+import type { Database } from '../platform/db/schema.js';
+import { decodeCursorTuple, toPage, type Page, type PageRequest } from '../platform/db/paging.js';
+import { containsText } from '../platform/db/like.js';
+import { notFound } from '../platform/errors.js';
+import type { Group } from '../platform/namespaces/model.js';
+import { pathKey } from '../platform/namespaces/paths.js';
+import type { Location, Severity } from './model.js';
+
+/**
+ * The vulnerability report: one project or a whole group subtree, filtered and sorted, with keyset pagination
+ * over (sort value, id) so deep pages cost what the first one does.
+ */
+export interface VulnerabilityFilter {
+  state?: string[];
+  severity?: string[];
+  reportType?: string[];
+  scanner?: string;
+  /** Present (not fixed) on this ref, in any scope. */
+  ref?: string;
+  presentOnDefault?: boolean;
+  /** CVE-…, CWE-…, GHSA-… or a rule id: matches any identifier of the vulnerability. */
+  identifier?: string;
+  /** Text in the file path or package name. */
+  location?: string;
+  ids?: number[];
+}
+
+export const SORTS = ['severity', 'first_detected', 'last_detected'] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface VulnerabilitySummary {
+  id: number;
+  projectId: number;
+  projectPath: string;
+  title: string;
+  severity: Severity;
+  scannerSeverity: Severity;
+  severityOverridden: boolean;
+  state: string;
+  dismissalReason: string | null;
+  reportType: string;
+  scanner: string;
+  primaryIdentifier: string;
+  location: Location;
+  presentOnDefault: boolean;
+  firstDetectedAt: string;
+  lastDetectedAt: string;
+  resolvedAt: string | null;
+}
+
+const severityRank = sql<number>`case vulnerabilities.severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'info' then 1 else 0 end`;
+
+export type Where = { kind: 'project'; projectId: number } | { kind: 'group'; group: Group };
+
+type Query = SelectQueryBuilder<Database, 'vulnerabilities' | 'projects', object>;
+
+function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
+  let q = query;
+  if (filter.ids?.length) q = q.where('vulnerabilities.id', 'in', filter.ids);
+  if (filter.state?.length) q = q.where('vulnerabilities.state', 'in', filter.state);
+  if (filter.severity?.length) q = q.where('vulnerabilities.severity', 'in', filter.severity);
+  if (filter.reportType?.length) q = q.where('vulnerabilities.report_type', 'in', filter.reportType);
+  if (filter.scanner) q = q.where('vulnerabilities.scanner_id', '=', filter.scanner.toLowerCase());
+  if (filter.presentOnDefault !== undefined) q = q.where('vulnerabilities.present_on_default', '=', filter.presentOnDefault ? 1 : 0);
+  if (filter.ref) {
+    const ref = filter.ref;
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('occurrences').select('occurrences.id').whereRef('occurrences.vulnerability_id', '=', 'vulnerabilities.id').where('occurrences.ref', '=', ref).where('occurrences.state', '=', 'present')),
+    );
+  }
+  if (filter.identifier) {
+    const value = filter.identifier.toLowerCase();
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('vulnerability_identifiers').select('vulnerability_identifiers.position').whereRef('vulnerability_identifiers.vulnerability_id', '=', 'vulnerabilities.id').where(sql`lower(vulnerability_identifiers.value)`, '=', value)),
+    );
+  }
+  if (filter.location) {
+    const text = filter.location;
+    q = q.where((eb) => eb.or([containsText('vulnerabilities.file', text), containsText('vulnerabilities.package_name', text)]));
+  }
+  return q;
+}
+
+export function scopeQuery(svc: Services, where: Where): Query {
+  let q = svc.db.kysely.selectFrom('vulnerabilities').innerJoin('projects', 'projects.id', 'vulnerabilities.project_id');
+  if (where.kind === 'project') return q.where('vulnerabilities.project_id', '=', where.projectId);
+  const prefix = `${pathKey(where.group.fullPath)}/`;
+  q = q.where(sql`substr(lower(projects.full_path), 1, ${prefix.length})`, '=', prefix);
+  return q;
+}
+
+function sortColumn(sort: Sort) {
+  return sort === 'severity'
+    ? sql<string | number>`${severityRank}`
+    : sort === 'first_detected'
+      ? sql<string | number>`vulnerabilities.first_detected_at`
+      : sql<string | number>`vulnerabilities.last_detected_at`;
+}
+
+export async function listVulnerabilities(svc: Services, where: Where, filter: VulnerabilityFilter, sort: Sort, page: PageRequest): Promise<Page<VulnerabilitySummary>> {
+  const column = sortColumn(sort);
+  const after = decodeCursorTuple(page.cursor, [sort === 'severity' ? 'number' : 'string', 'number']);
+  let q = applyFilter(scopeQuery(svc, where), filter);
+  if (after) {
+    const [value, id] = after as [string | number, number];
+    q = q.where(sql<SqlBool>`(${column} < ${value} or (${column} = ${value} and vulnerabilities.id < ${id}))` as Expression<SqlBool>);
+  }
+  const rows = await q
+    .selectAll('vulnerabilities')
+    .select(['projects.full_path as project_path', column.as('sort_value')])
+    .orderBy(column, 'desc')
+    .orderBy('vulnerabilities.id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  return toPage(rows, page.limit, (row) => [row.sort_value, row.id], (row) => ({
+    id: row.id,
+    projectId: row.project_id,
+    projectPath: row.project_path,
+    title: row.title,
+    severity: row.severity as Severity,
+    scannerSeverity: row.scanner_severity as Severity,
+    severityOverridden: row.severity_overridden === 1,
+    state: row.state,
+    dismissalReason: row.dismissal_reason,
+    reportType: row.report_type,
+    scanner: row.scanner_id,
+    primaryIdentifier: row.primary_identifier,
+    location: JSON.parse(row.location_json) as Location,
+    presentOnDefault: row.present_on_default === 1,
+    firstDetectedAt: row.first_detected_at,
+    lastDetectedAt: row.last_detected_at,
+    resolvedAt: row.resolved_at,
+  }));
+}
+
+/** Ids matching a filter, for bulk triage "by filter". */
+export async function idsMatching(svc: Services, where: Where, filter: VulnerabilityFilter, max: number): Promise<number[]> {
+  const rows = await applyFilter(scopeQuery(svc, where), filter).select('vulnerabilities.id').limit(max + 1).execute();
+  return rows.map((r) => r.id);
+}
+
+export async function vulnerabilityProject(svc: Services, id: number): Promise<number | null> {
+  const row = await svc.db.kysely.selectFrom('vulnerabilities').select('project_id').where('id', '=', id).executeTakeFirst();
+  return row?.project_id ?? null;
+}
+
+export interface VulnerabilityDetail extends VulnerabilitySummary {
+  description: string | null;
+  solution: string | null;
+  details: Record<string, unknown>;
+  identifiers: { type: string; value: string; name: string | null; url: string | null }[];
+  occurrences: { ref: string; scope: string; state: string; firstSeenScanId: number; lastSeenScanId: number; fixedScanId: number | null; location: Location }[];
+  scans: { id: number; ref: string; commit: string | null; createdAt: string }[];
+  history: { at: string; actor: string; kind: string; from: string | null; to: string | null; reason: string | null; comment: string | null; scanId: number | null }[];
+}
+
+export async function getVulnerability(svc: Services, id: number): Promise<VulnerabilityDetail> {
+  const db = svc.db.kysely;
+  const row = await db
+    .selectFrom('vulnerabilities')
+    .innerJoin('projects', 'projects.id', 'vulnerabilities.project_id')
+    .selectAll('vulnerabilities')
+    .select('projects.full_path as project_path')
+    .where('vulnerabilities.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound(`vulnerability ${id}`);
+  const identifiers = await db.selectFrom('vulnerability_identifiers').select(['type', 'value', 'name', 'url']).where('vulnerability_id', '=', id).orderBy('position').execute();
+  const occurrences = await db.selectFrom('occurrences').selectAll().where('vulnerability_id', '=', id).orderBy('ref').orderBy('scope_key').execute();
+  const scanIds = [...new Set(occurrences.flatMap((o) => [o.first_seen_scan_id, o.last_seen_scan_id, o.fixed_scan_id]).filter((s): s is number => s !== null))];
+  const events = await db.selectFrom('vulnerability_events').selectAll().where('vulnerability_id', '=', id).orderBy('id').execute();
+  const eventScans = events.map((e) => e.scan_id).filter((s): s is number => s !== null);
+  const allScanIds = [...new Set([...scanIds, ...eventScans])];
+  const scans = allScanIds.length ? await db.selectFrom('scans').select(['id', 'ref', 'commit_sha', 'created_at']).where('id', 'in', allScanIds).orderBy('id').execute() : [];
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    projectPath: row.project_path,
+    title: row.title,
+    severity: row.severity as Severity,
+    scannerSeverity: row.scanner_severity as Severity,
+    severityOverridden: row.severity_overridden === 1,
+    state: row.state,
+    dismissalReason: row.dismissal_reason,
+    reportType: row.report_type,
+    scanner: row.scanner_id,
+    primaryIdentifier: row.primary_identifier,
+    location: JSON.parse(row.location_json) as Location,
+    presentOnDefault: row.present_on_default === 1,
+    firstDetectedAt: row.first_detected_at,
+    lastDetectedAt: row.last_detected_at,
+    resolvedAt: row.resolved_at,
+    description: row.description,
+    solution: row.solution,
+    details: JSON.parse(row.details_json) as Record<string, unknown>,
+    identifiers,
+    occurrences: occurrences.map((o) => ({
+      ref: o.ref,
+      scope: o.scope_key,
+      state: o.state,
+      firstSeenScanId: o.first_seen_scan_id,
+      lastSeenScanId: o.last_seen_scan_id,
+      fixedScanId: o.fixed_scan_id,
+      location: JSON.parse(o.location_json) as Location,
+    })),
+    scans: scans.map((s) => ({ id: s.id, ref: s.ref, commit: s.commit_sha, createdAt: s.created_at })),
+    history: events.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, from: e.from_value, to: e.to_value, reason: e.reason, comment: e.comment, scanId: e.scan_id })),
+  };
+}

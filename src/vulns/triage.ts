@@ -1,0 +1,89 @@
+import type { Actor } from '../platform/audit/actor.js';
+import { recordAudit } from '../platform/audit/audit.js';
+import type { Services } from '../platform/context.js';
+import { chunks } from '../platform/db/batch.js';
+import { toDbTime } from '../platform/db/time.js';
+import { invalid } from '../platform/errors.js';
+import type { Project } from '../platform/namespaces/model.js';
+import type { Severity } from './model.js';
+import type { DismissalReason, VulnerabilityState } from './triage-states.js';
+
+/**
+ * Triage lives on the vulnerability, not on a branch: a dismissal made while looking at a feature branch still
+ * holds after the merge, and on every later detection. Every change is one event with who, when, from → to, why.
+ */
+export type TriageChange =
+  | { kind: 'state'; state: Exclude<VulnerabilityState, 'dismissed'>; comment: string | null }
+  | { kind: 'state'; state: 'dismissed'; reason: DismissalReason; comment: string }
+  | { kind: 'severity'; severity: Severity; justification: string };
+
+export interface TriageResult {
+  changed: number;
+  unchanged: number;
+}
+
+export async function triage(svc: Services, actor: Actor, project: Project | null, ids: number[], change: TriageChange): Promise<TriageResult> {
+  if (change.kind === 'state' && change.state === 'dismissed' && !change.comment.trim()) throw invalid('body/comment', 'a dismissal needs a comment saying why');
+  if (change.kind === 'severity' && !change.justification.trim()) throw invalid('body/justification', 'a severity override needs a justification');
+  const now = toDbTime(svc.clock.now());
+  return svc.db.kysely.transaction().execute(async (trx) => {
+    let changed = 0;
+    for (const part of chunks([...new Set(ids)])) {
+      let query = trx.selectFrom('vulnerabilities').select(['id', 'project_id', 'state', 'dismissal_reason', 'severity']).where('id', 'in', part);
+      if (project) query = query.where('project_id', '=', project.id);
+      const rows = await query.execute();
+      const events = [];
+      if (change.kind === 'state') {
+        const reason = change.state === 'dismissed' ? change.reason : null;
+        const moving = rows.filter((r) => r.state !== change.state || r.dismissal_reason !== reason);
+        if (moving.length > 0) {
+          await trx
+            .updateTable('vulnerabilities')
+            .set({ state: change.state, dismissal_reason: reason, resolved_at: change.state === 'resolved' ? now : null, updated_at: now })
+            .where('id', 'in', moving.map((r) => r.id))
+            .execute();
+        }
+        for (const r of moving) events.push({ row: r, kind: 'state', from: r.state, to: change.state, reason, comment: change.comment });
+      } else {
+        await trx
+          .updateTable('vulnerabilities')
+          .set({ severity: change.severity, severity_overridden: 1, updated_at: now })
+          .where('id', 'in', rows.map((r) => r.id))
+          .execute();
+        for (const r of rows) events.push({ row: r, kind: 'severity', from: r.severity, to: change.severity, reason: null, comment: change.justification });
+      }
+      if (events.length > 0) {
+        await trx
+          .insertInto('vulnerability_events')
+          .values(
+            events.map((e) => ({
+              project_id: e.row.project_id,
+              vulnerability_id: e.row.id,
+              at: now,
+              actor_id: actor.userId,
+              actor: actor.name,
+              kind: e.kind,
+              from_value: e.from,
+              to_value: e.to,
+              reason: e.reason,
+              comment: e.comment,
+              scan_id: null,
+            })),
+          )
+          .execute();
+      }
+      changed += events.length;
+    }
+    const total = new Set(ids).size;
+    if (changed > 0) {
+      await recordAudit(trx, svc.clock.now(), actor, {
+        action: change.kind === 'state' ? 'vulnerability.triage' : 'vulnerability.severity_override',
+        subjectType: 'vulnerability',
+        subjectId: ids.length === 1 ? ids[0]! : `${total} vulnerabilities`,
+        scopePath: project?.fullPath ?? null,
+        after: change,
+      });
+    }
+    return { changed, unchanged: total - changed };
+  });
+}
