@@ -8,8 +8,11 @@ import type { Fingerprint } from './fingerprint.js';
  *   algorithm and version.
  * - 1:1: a vulnerability takes at most one finding per scan, and findings sharing a key are taken in file/line
  *   order, so two identical-looking findings map to two vulnerabilities, every time.
- * - A scanner-stable id (tracking:*) that both sides carry and that differs means "different finding": such a
- *   vulnerability is not matched through a weaker layer. Line-based layers never veto — lines move.
+ * - A scanner id designed to survive edits (SARIF `fingerprints`, GitLab scope_offset / rule_value signatures) that
+ *   both sides carry and that differs means "different finding": such a vulnerability is not matched through a
+ *   weaker layer. Partial fingerprints, line hashes and line-based layers never veto — lines and code move.
+ * - When several vulnerabilities share a key (same rule in the same file), the one whose last known line is nearest
+ *   wins, then the oldest.
  */
 export interface ExistingFingerprint {
   vulnerabilityId: number;
@@ -24,14 +27,15 @@ export interface Incoming {
 }
 
 const keyOf = (algorithm: string, version: number) => `${algorithm}@${version}`;
-const isStable = (algorithm: string) => algorithm.startsWith('tracking:');
+const VETOING = /^tracking:(sarif-fingerprint:|gitlab:(scope_offset|scope_offset_compressed|rule_value)$)/;
+export const vetoes = (algorithm: string) => VETOING.test(algorithm);
 
 function comparePosition(a: Incoming, b: Incoming): number {
   return a.position[0] < b.position[0] ? -1 : a.position[0] > b.position[0] ? 1 : a.position[1] - b.position[1] || a.position[2] - b.position[2];
 }
 
 /** Returns, for each incoming finding (same order), the id of the vulnerability it is, or null for a new one. */
-export function assignFindings(incoming: Incoming[], existing: ExistingFingerprint[]): (number | null)[] {
+export function assignFindings(incoming: Incoming[], existing: ExistingFingerprint[], lines: ReadonlyMap<number, number | null> = new Map()): (number | null)[] {
   const byHash = new Map<string, number[]>();
   const stableOf = new Map<number, Map<string, Set<string>>>();
   for (const e of existing) {
@@ -39,7 +43,7 @@ export function assignFindings(incoming: Incoming[], existing: ExistingFingerpri
     const list = byHash.get(k) ?? [];
     list.push(e.vulnerabilityId);
     byHash.set(k, list);
-    if (isStable(e.algorithm)) {
+    if (vetoes(e.algorithm)) {
       const perVuln = stableOf.get(e.vulnerabilityId) ?? new Map<string, Set<string>>();
       const hashes = perVuln.get(keyOf(e.algorithm, e.version)) ?? new Set<string>();
       hashes.add(e.hash);
@@ -61,7 +65,7 @@ export function assignFindings(incoming: Incoming[], existing: ExistingFingerpri
     const stable = stableOf.get(vulnerabilityId);
     if (!stable) return false;
     return finding.fingerprints.some((fp) => {
-      if (!isStable(fp.algorithm)) return false;
+      if (!vetoes(fp.algorithm)) return false;
       const theirs = stable.get(keyOf(fp.algorithm, fp.version));
       return theirs !== undefined && !theirs.has(fp.hash);
     });
@@ -73,8 +77,9 @@ export function assignFindings(incoming: Incoming[], existing: ExistingFingerpri
       const finding = incoming[i]!;
       const fp = finding.fingerprints.find((f) => keyOf(f.algorithm, f.version) === algorithm);
       if (!fp) continue;
-      const candidates = byHash.get(`${algorithm}|${fp.hash}`) ?? [];
-      const winner = candidates.find((id) => !taken.has(id) && !vetoed(finding, id));
+      const candidates = (byHash.get(`${algorithm}|${fp.hash}`) ?? []).filter((id) => !taken.has(id) && !vetoed(finding, id));
+      const distance = (id: number) => Math.abs((lines.get(id) ?? Number.MAX_SAFE_INTEGER / 2) - finding.position[1]);
+      const winner = candidates.length < 2 ? candidates[0] : candidates.reduce((best, id) => (distance(id) < distance(best) ? id : best));
       if (winner !== undefined) {
         result[i] = winner;
         taken.add(winner);

@@ -636,7 +636,7 @@ describe('bad input', () => {
       assertReportError(
         () => gitlabVulnerability(vuln({ severity }), '/vulnerabilities/3'),
         '/vulnerabilities/3/severity',
-        'must be one of Critical, High, Medium, Low, Info, Unknown',
+        `${JSON.stringify(severity)} is not a severity; must be one of Critical, High, Medium, Low, Info, Unknown`,
       );
     }
   });
@@ -708,7 +708,7 @@ describe('bad input', () => {
       [{ cvss_vectors: [{ vendor: 'NVD' }] }, '/vulnerabilities/0/cvss_vectors/0/vector', 'must be a non-empty string'],
       [{ scanner: 'semgrep' }, '/vulnerabilities/0/scanner', 'must be an object'],
       [{ scanner: { name: 'Semgrep' } }, '/vulnerabilities/0/scanner/id', 'must be a non-empty string'],
-      [{ category: 'license_scanning' }, '/vulnerabilities/0/category', `must be one of ${REPORT_TYPES.join(', ')}`],
+      [{ category: 'license_scanning' }, '/vulnerabilities/0/category', `"license_scanning" is not a report type; must be one of ${REPORT_TYPES.join(', ')}`],
       [{ tracking: [] }, '/vulnerabilities/0/tracking', 'must be an object'],
       [
         { tracking: { items: [{ signatures: [{ algorithm: 'hash', value: 'x' }, { algorithm: 'hash' }] }] } },
@@ -749,12 +749,12 @@ describe('gitlabHeader', () => {
     assertReportError(
       () => gitlabHeader({ version: '15.0.7', scan: { ...scan, type: 'license_scanning' } }),
       '/scan/type',
-      `must be one of ${REPORT_TYPES.join(', ')}`,
+      `"license_scanning" is not a report type; must be one of ${REPORT_TYPES.join(', ')}`,
     );
     assertReportError(
       () => gitlabHeader({ version: '15.0.7', scan: { ...scan, type: 7 } }),
       '/scan/type',
-      `must be one of ${REPORT_TYPES.join(', ')}`,
+      `7 is not a report type; must be one of ${REPORT_TYPES.join(', ')}`,
     );
   });
 
@@ -784,10 +784,17 @@ describe('looksLikeGitlab', () => {
     );
   });
 
+  test('a report that found nothing is recognised by its scan header', () => {
+    const scan = { type: 'secret_detection', scanner: { id: 'gitleaks', name: 'Gitleaks' } };
+    assert.equal(looksLikeGitlab({ version: '15.0.0', scan, hasVulnerabilities: false }), true);
+    assert.equal(looksLikeGitlab({ version: undefined, scan: { type: 'sast', analyzer: { id: 'a' } }, hasVulnerabilities: false }), true);
+  });
+
   test('other shapes', () => {
     // CycloneDX: numeric `version` and a `vulnerabilities` array.
     assert.equal(looksLikeGitlab({ version: 1, scan: undefined, hasVulnerabilities: true }), false);
     assert.equal(looksLikeGitlab({ version: '15.0.7', scan: undefined, hasVulnerabilities: false }), false);
+    assert.equal(looksLikeGitlab({ version: '15.0.7', scan: { type: 'sast' }, hasVulnerabilities: false }), false, 'an empty report needs a scanner');
     assert.equal(looksLikeGitlab({ version: 'latest', scan: undefined, hasVulnerabilities: true }), false);
     assert.equal(looksLikeGitlab({ version: '15.0.7', scan: 'sast', hasVulnerabilities: true }), false);
     assert.equal(looksLikeGitlab({ version: undefined, scan: undefined, hasVulnerabilities: true }), false);

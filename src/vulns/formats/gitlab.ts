@@ -218,7 +218,7 @@ function severityValue(value: unknown, pointer: string): Severity {
   if (value == null) return 'unknown';
   const severity = typeof value === 'string' ? value.trim().toLowerCase() : null;
   if (severity !== null && (SEVERITIES as readonly string[]).includes(severity)) return severity as Severity;
-  throw new ReportError(pointer, `must be one of ${SEVERITY_NAMES.join(', ')}`);
+  throw new ReportError(pointer, `${JSON.stringify(value)} is not a severity; must be one of ${SEVERITY_NAMES.join(', ')}`);
 }
 
 /** A vulnerability's `category` or the header's `scan.type`; absent is null. */
@@ -226,7 +226,7 @@ function reportTypeValue(value: unknown, pointer: string): ReportType | null {
   if (value == null) return null;
   const type = typeof value === 'string' ? value.trim().toLowerCase() : null;
   if (type !== null && (REPORT_TYPES as readonly string[]).includes(type)) return type as ReportType;
-  throw new ReportError(pointer, `must be one of ${REPORT_TYPES.join(', ')}`);
+  throw new ReportError(pointer, `${JSON.stringify(value)} is not a report type; must be one of ${REPORT_TYPES.join(', ')}`);
 }
 
 /** A positive integer line number; anything else (0, negative, fractional, text, absent) is no line. */
@@ -296,4 +296,15 @@ function requiredText(parent: Json, key: string, pointer: string, max: number): 
   const text = typeof value === 'string' || typeof value === 'number' ? optionalText(parent, key, pointer, max) : null;
   if (text === null) throw new ReportError(at(pointer, key), 'must be a non-empty string');
   return text;
+}
+
+/**
+ * Old reports may name no scanner at all; GitLab's analyzers type their rule identifiers after themselves
+ * (`trufflehog_rule_id`, `find_sec_bugs_type`, `semgrep_id`), which is the best name left.
+ */
+export function scannerFromIdentifiers(identifiers: Identifier[]): Scanner | null {
+  const typed = identifiers.find((i) => !CLASSIFICATION_TYPES.has(i.type) && !['cve', 'ghsa', 'osvdb', 'usn', 'other'].includes(i.type));
+  if (!typed) return null;
+  const id = typed.type.replace(/_(rule_id|rule|id|type)$/, '');
+  return { id, name: id, version: null, vendor: null };
 }

@@ -36,8 +36,12 @@ interface Prepared {
   fingerprints: Fingerprint[];
 }
 
-/** Findings that carry exactly the same fingerprints are one finding reported twice (e.g. two columns of one line). */
-function collapseDuplicates(findings: Finding[]): Prepared[] {
+/**
+ * Findings that carry exactly the same fingerprints are one finding reported twice (e.g. two columns of one
+ * line). Then scanner ids are validated: a tracking value that several distinct findings of this report share
+ * (a per-file hash, a line hash of repeated code) identifies none of them and is dropped.
+ */
+function prepare(findings: Finding[]): Prepared[] {
   const seen = new Set<string>();
   const out: Prepared[] = [];
   for (const finding of findings) {
@@ -47,7 +51,9 @@ function collapseDuplicates(findings: Finding[]): Prepared[] {
     seen.add(key);
     out.push({ finding, fingerprints });
   }
-  return out;
+  const uses = new Map<string, number>();
+  for (const p of out) for (const f of p.fingerprints) if (f.algorithm.startsWith('tracking:')) uses.set(f.hash, (uses.get(f.hash) ?? 0) + 1);
+  return out.map((p) => ({ ...p, fingerprints: p.fingerprints.filter((f) => !f.algorithm.startsWith('tracking:') || uses.get(f.hash) === 1) }));
 }
 
 function locationJson(finding: Finding): string {
@@ -73,7 +79,7 @@ function detailsJson(finding: Finding): string {
   });
 }
 
-async function existingFingerprints(trx: Trx, projectId: number, prepared: Prepared[]): Promise<ExistingFingerprint[]> {
+async function existingFingerprints(trx: Trx, projectId: number, prepared: Prepared[]): Promise<{ fingerprints: ExistingFingerprint[]; lines: Map<number, number | null> }> {
   const hashes = [...new Set(prepared.flatMap((p) => p.fingerprints.map((f) => f.hash)))];
   const candidates = new Set<number>();
   for (const part of chunks(hashes)) {
@@ -81,12 +87,14 @@ async function existingFingerprints(trx: Trx, projectId: number, prepared: Prepa
     for (const r of rows) candidates.add(r.vulnerability_id);
   }
   // All fingerprints of every candidate: matching needs their stable ids to veto wrong weak matches.
-  const out: ExistingFingerprint[] = [];
+  const fingerprints: ExistingFingerprint[] = [];
+  const lines = new Map<number, number | null>();
   for (const part of chunks([...candidates])) {
     const rows = await trx.selectFrom('vulnerability_fingerprints').select(['vulnerability_id', 'algorithm', 'version', 'hash']).where('vulnerability_id', 'in', part).execute();
-    for (const r of rows) out.push({ vulnerabilityId: r.vulnerability_id, algorithm: r.algorithm, version: r.version, hash: r.hash });
+    for (const r of rows) fingerprints.push({ vulnerabilityId: r.vulnerability_id, algorithm: r.algorithm, version: r.version, hash: r.hash });
+    for (const r of await trx.selectFrom('vulnerabilities').select(['id', 'start_line']).where('id', 'in', part).execute()) lines.set(r.id, r.start_line);
   }
-  return out;
+  return { fingerprints, lines };
 }
 
 /**
@@ -97,7 +105,7 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
   const { project, ref } = request;
   const now = toDbTime(svc.clock.now());
   const scopeKey = scopeKeyOf(report.reportTypes, report.scanners, report.findings);
-  const prepared = collapseDuplicates(report.findings);
+  const prepared = prepare(report.findings);
   const primaryScanner = report.scanners[0]!;
   const onDefault = ref === project.defaultBranch;
   const actor = request.actor;
@@ -127,9 +135,11 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
       .executeTakeFirstOrThrow();
     const scanId = scan.id;
 
+    const existing = await existingFingerprints(trx, project.id, prepared);
     const assignment = assignFindings(
       prepared.map((p) => ({ fingerprints: p.fingerprints, position: positionOf(p.finding) })),
-      await existingFingerprints(trx, project.id, prepared),
+      existing.fingerprints,
+      existing.lines,
     );
 
     const fresh = prepared.filter((_, i) => assignment[i] === null);

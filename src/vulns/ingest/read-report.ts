@@ -1,7 +1,7 @@
 import { JSONParser } from '@streamparser/json';
 import { reportTypeFromLocation, type Finding, type ReportType, type Scanner } from '../model.js';
 import type { PartialFinding } from '../formats/contract.js';
-import { gitlabHeader, gitlabVulnerability, looksLikeGitlab } from '../formats/gitlab.js';
+import { gitlabHeader, gitlabVulnerability, looksLikeGitlab, scannerFromIdentifiers } from '../formats/gitlab.js';
 import { ReportError } from '../formats/report-error.js';
 import { looksLikeSarif, sarifResult, sarifRun, slimSarifResult } from '../formats/sarif.js';
 
@@ -52,6 +52,8 @@ interface RunParts {
   results: { raw: unknown; pointer: string }[];
 }
 
+const UNKNOWN_SCANNER: Scanner = { id: 'unknown', name: 'unknown scanner', version: null, vendor: null };
+
 function overrideScanner(name: string): Scanner {
   return { id: name.toLowerCase().replace(/\s+/g, '_'), name, version: null, vendor: null };
 }
@@ -64,7 +66,11 @@ export async function readReport(source: AsyncIterable<Uint8Array | string>, lim
   let bytes = 0;
 
   const parser = new JSONParser({ paths: PATHS, keepStack: false });
-  parser.onError = () => {};
+  // The parser reports some failures (a document that ends mid-value) through onError rather than by throwing.
+  let parseFailure: Error | null = null;
+  parser.onError = (error) => {
+    parseFailure ??= error;
+  };
   parser.onValue = ({ value, key, stack }) => {
     const keys = [...stack.slice(1).map((s) => s.key), key];
     const top = keys[0];
@@ -108,13 +114,15 @@ export async function readReport(source: AsyncIterable<Uint8Array | string>, lim
         }
       }
       parser.write(chunk);
+      if (parseFailure) throw parseFailure;
     }
     if (!sawAnything) throw new ReportError('', 'the report is empty');
     if (!parser.isEnded) parser.end();
+    if (parseFailure) throw parseFailure;
   } catch (error) {
     if (error instanceof ReportError || error instanceof ReportLimitError) throw error;
     const message = (error as Error).message.replace(/ in state \w+$/, '');
-    throw new ReportError('', `not valid JSON: ${/end|incomplete/i.test(message) ? 'the document ends early (truncated?)' : message}`);
+    throw new ReportError('', `not valid JSON: ${/ended|end of|incomplete/i.test(message) ? `the document ends early after ${bytes} bytes (truncated?)` : message}`);
   }
 
   const common = { ...(overrides.scanner && { scanner: overrideScanner(overrides.scanner) }) };
@@ -128,12 +136,10 @@ export async function readReport(source: AsyncIterable<Uint8Array | string>, lim
       for (const { raw, pointer } of parts.results) {
         const finding = sarifResult(raw, pointer, context);
         if (!finding) continue;
-        const complete = { ...finding, ...common, ...(overrides.reportType && { reportType: overrides.reportType }) };
-        findings.push(complete);
-        reportTypes.add(complete.reportType);
+        findings.push({ ...finding, ...common, ...(overrides.reportType && { reportType: overrides.reportType }) });
       }
       scanners.push(common.scanner ?? context.scanner);
-      if (parts.results.length === 0) reportTypes.add(overrides.reportType ?? context.reportType);
+      reportTypes.add(overrides.reportType ?? context.reportType);
     });
     return { format: 'sarif', formatVersion: typeof header.version === 'string' ? header.version : null, scanners, reportTypes: [...reportTypes], findings };
   }
@@ -142,24 +148,30 @@ export async function readReport(source: AsyncIterable<Uint8Array | string>, lim
     const head = gitlabHeader({ version: header.version, scan: header.scan });
     const scanners = new Map<string, Scanner>();
     const reportTypes = new Set<ReportType>();
-    const findings = gitlabFindings.map((partial, i) => {
+    const findings = gitlabFindings.map((partial) => {
       const reportType = overrides.reportType ?? partial.reportType ?? head.reportType ?? reportTypeFromLocation(partial.location);
       // v14 vulnerabilities name their scanner without a version; the header's, when it is the same scanner, has it.
       const own = partial.scanner && head.scanner?.id === partial.scanner.id ? head.scanner : partial.scanner;
-      const scanner = common.scanner ?? own ?? head.scanner;
-      if (!scanner) throw new ReportError('/scan/scanner', `the scanner is not given (no scan.scanner nor scanner on /vulnerabilities/${i}); pass scanner`);
+      // Last resort for reports that name no scanner anywhere: an explicit "unknown" (the `scanner` parameter names it).
+      const scanner = common.scanner ?? own ?? head.scanner ?? scannerFromIdentifiers(partial.identifiers) ?? UNKNOWN_SCANNER;
       scanners.set(scanner.id, scanner);
       reportTypes.add(reportType);
       return { ...partial, reportType, scanner };
     });
-    if (findings.length === 0) {
-      const scanner = common.scanner ?? head.scanner;
-      const reportType = overrides.reportType ?? head.reportType;
-      if (!scanner || !reportType) throw new ReportError('/scan', 'an empty report must say which scanner and report type it covers (scan.scanner, scan.type), or pass scanner and report_type');
-      scanners.set(scanner.id, scanner);
-      reportTypes.add(reportType);
+    // The scope is what the scan says it covered (its header), so an empty report on a branch speaks for the same
+    // scope as a full one on the default branch; only a report without a header falls back to its findings.
+    const scopeScanner = common.scanner ?? head.scanner;
+    const scopeType = overrides.reportType ?? head.reportType;
+    if (findings.length === 0 && (!scopeScanner || !scopeType)) {
+      throw new ReportError('/scan', 'an empty report must say which scanner and report type it covers (scan.scanner, scan.type), or pass scanner and report_type');
     }
-    return { format: 'gitlab', formatVersion: head.formatVersion, scanners: [...scanners.values()], reportTypes: [...reportTypes], findings };
+    return {
+      format: 'gitlab',
+      formatVersion: head.formatVersion,
+      scanners: scopeScanner ? [scopeScanner] : [...scanners.values()],
+      reportTypes: scopeType ? [scopeType] : [...reportTypes],
+      findings,
+    };
   }
 
   throw new ReportError('', 'not a known report format: expected a GitLab security report (version + vulnerabilities) or a SARIF 2.1.0 log (version + runs)');
