@@ -34,6 +34,8 @@ describe('loadConfig defaults', () => {
       bodyLimitBytes: 1024 * 1024,
       webDir: null,
       trustProxy: false,
+      maxReportBytes: 1024 * 1024 * 1024,
+      maxFindings: 500_000,
     });
   });
 

@@ -42,7 +42,7 @@ function inline(results: unknown[], runExtra: Json = {}, driverExtra: Json = {})
 }
 
 function one(result: Json, rules: Json[] = [{ id: 'R1' }], runExtra: Json = {}): Finding {
-  const finding = inline([{ message: { text: 'Problem here.' }, ...result }], runExtra, { rules })[0];
+  const finding = inline([{ ruleId: 'R1', message: { text: 'Problem here.' }, ...result }], runExtra, { rules })[0];
   assert.ok(finding);
   return finding;
 }
@@ -338,7 +338,7 @@ describe('SARIF results', () => {
 
   test('suppression status and justification; NULs stripped; long strings clipped', () => {
     const finding = one({
-      message: { text: `Bad\u0000 thing. ${'y'.repeat(FIELD_LIMITS.description)}` },
+      message: { text: `Bad\u0000 thing. More ${'y'.repeat(FIELD_LIMITS.description)}` },
       suppressions: [{ kind: 'inSource', status: 'accepted', justification: 'false positive' }],
     });
     assert.deepEqual(finding.suppression, { kind: 'inSource', status: 'accepted', justification: 'false positive' });

@@ -14,7 +14,8 @@ import {
 import { normaliseRepoPath } from '../paths.js';
 import type { PartialFinding, ReportHeader } from './contract.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { ReportError, pointerSegment } from './report-error.js';
+import { array, at, isObject, object, objectList, optionalObject, withoutNul, type Json } from './json-read.js';
+import { ReportError } from './report-error.js';
 
 /**
  * GitLab security reports (schemas 14.x and 15.x; older 2.x/3.x/13.x files of the same shape are read too):
@@ -27,7 +28,6 @@ import { ReportError, pointerSegment } from './report-error.js';
  * The vulnerability `id` is not read: identity is Vigil's own.
  */
 
-type Json = Record<string, unknown>;
 
 /** GitLab's severity names, as the error message gives them. */
 const SEVERITY_NAMES = ['Critical', 'High', 'Medium', 'Low', 'Info', 'Unknown'];
@@ -236,38 +236,6 @@ function lineNumber(value: unknown): number | null {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Typed reads with pointers
-
-function at(pointer: string, key: string | number): string {
-  return `${pointer}/${pointerSegment(key)}`;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function object(value: unknown, pointer: string): Json {
-  if (!isObject(value)) throw new ReportError(pointer, 'must be an object');
-  return value;
-}
-
-function optionalObject(value: unknown, pointer: string): Json | null {
-  return value == null ? null : object(value, pointer);
-}
-
-function array(value: unknown, pointer: string): unknown[] {
-  if (!Array.isArray(value)) throw new ReportError(pointer, 'must be an array');
-  return value;
-}
-
-/** An optional array of objects, each with its pointer. */
-function objectList(value: unknown, pointer: string): [Json, string][] {
-  if (value == null) return [];
-  return array(value, pointer).map((item, i) => [object(item, at(pointer, i)), at(pointer, i)]);
-}
-
-function withoutNul(value: string): string {
-  return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
-}
 
 /** An optional string field as given (NULs removed, clipped); absent or blank is null. */
 function optionalString(parent: Json, key: string, pointer: string, max: number): string | null {

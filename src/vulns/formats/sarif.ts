@@ -11,7 +11,8 @@ import {
 } from '../model.js';
 import { normaliseRepoPath, relativeTo } from '../paths.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { ReportError, pointerSegment } from './report-error.js';
+import { at, isObject, object, objectList, optionalArray, optionalObject, withoutNul, type Json } from './json-read.js';
+import { ReportError } from './report-error.js';
 
 /**
  * SARIF 2.1.0 (OASIS), read the way GitHub code scanning reads it. The driver hands over each run's `tool`,
@@ -35,7 +36,12 @@ import { ReportError, pointerSegment } from './report-error.js';
  *   no rule id at all is rejected — except that Gitleaks 7 writes none and starts its message with the rule id
  *   (`"AWS Access Key secret detected"`), so a message that starts with one of the run's rule ids (longest wins)
  *   names that rule.
+ * - Text: title = the first sentence of rule `shortDescription` → rule `name` → message → rule id; description =
+ *   message (`{n}` arguments filled in) + rule `fullDescription`; solution = rule `help` (text, else markdown).
  * - Paths: repo-relative via `originalUriBaseIds` (see `filePath`). `artifactLocation.index` is not followed.
+ *   The snippet is `region.snippet`, else the region's lines cut out of `contextRegion.snippet`.
+ * - Identifiers: `{type: 'rule', value: ruleId}` first, then CVE/GHSA ids (rule id, tags), then CWE ids (tags
+ *   `external/cwe/cwe-079`, `CWE-79`, `cwe-89: …`).
  * - Tracking: every `fingerprints` entry (priority 5) and `partialFingerprints` entry (priority 4) except
  *   placeholders (`PLACEHOLDER_FINGERPRINT`: Semgrep OSS writes "requires login"; blank values) and the keys in
  *   `NOT_AN_IDENTITY`, which do not identify a result on their own: GitHub's column offset, ShiftLeft scan's
@@ -43,7 +49,6 @@ import { ReportError, pointerSegment } from './report-error.js';
  *   commit).
  */
 
-type Json = Record<string, unknown>;
 
 const LEVELS = ['none', 'note', 'warning', 'error'] as const;
 type Level = (typeof LEVELS)[number];
@@ -72,7 +77,8 @@ const NOT_AN_IDENTITY = new Set([
 ]);
 
 /** Tools whose every result is a secret (scanner ids with everything but letters and digits removed). */
-const SECRET_SCANNERS = /^(gitleaks|betterleaks|trufflehog\d*|detectsecrets|ggshield|gitguardian|secretlint|noseyparker|gitsecrets|talisman|whispers|kingfisher)$/;
+const SECRET_SCANNERS =
+  /^(gitleaks|betterleaks|trufflehog\d*|detectsecrets|ggshield|gitguardian|secretlint|noseyparker|gitsecrets|talisman|whispers|kingfisher)$/;
 const SECRET_TAGS = new Set(['secret', 'secrets']);
 
 const CWE_TAG = /^(?:external\/cwe\/)?cwe[-_ ]?0*(\d+)(?![\d])/i;
@@ -132,7 +138,10 @@ export interface SarifRunContext {
   uriBases: ReadonlyMap<string, UriBase>;
   /** The absolute bases (checkout roots), longest first: an absolute result URI under one is made relative. */
   roots: readonly string[];
-  /** `automationDetails.id` as given, and its category (GitHub: everything before the last `/`). */
+  /**
+   * `automationDetails.id` as given, and its category (GitHub: everything before the last `/`; an id without `/`
+   * is all category).
+   */
   automationId: string | null;
   category: string | null;
 }
@@ -150,10 +159,9 @@ export function sarifRun(
   const driver = required(tool.driver, driverPointer);
   const name = optionalString(driver, 'name', driverPointer);
   if (name === null) throw new ReportError(at(driverPointer, 'name'), 'is required');
-  const scannerName = clip(name.trim(), FIELD_LIMITS.other);
   const scanner: Scanner = {
     id: clip(name.trim().toLowerCase().replace(/\s+/g, '_'), FIELD_LIMITS.other),
-    name: scannerName,
+    name: clip(name.trim(), FIELD_LIMITS.other),
     version: shortText(driver, 'semanticVersion', driverPointer) ?? shortText(driver, 'version', driverPointer),
     vendor: shortText(driver, 'organization', driverPointer),
   };
@@ -170,7 +178,8 @@ export function sarifRun(
   const automationPointer = at(pointer, 'automationDetails');
   const automation = optionalObject(parts.automationDetails, automationPointer);
   const automationId = automation && shortText(automation, 'id', automationPointer);
-  const category = automationId === null ? null : automationId.includes('/') ? automationId.slice(0, automationId.lastIndexOf('/')) || null : automationId;
+  const slash = automationId?.lastIndexOf('/') ?? -1;
+  const category = automationId === null || slash < 0 ? automationId : automationId.slice(0, slash) || null;
 
   return {
     pointer,
@@ -254,7 +263,9 @@ export function slimSarifResult(raw: unknown): unknown {
   if (!isObject(raw)) return raw;
   keepOnly(raw, RESULT_KEYS);
   if (Array.isArray(raw.locations)) raw.locations = raw.locations.slice(0, 1).map(slimLocation);
-  if (Array.isArray(raw.relatedLocations)) raw.relatedLocations = raw.relatedLocations.slice(0, MAX_RELATED_LOCATIONS).map(slimLocation);
+  if (Array.isArray(raw.relatedLocations)) {
+    raw.relatedLocations = raw.relatedLocations.slice(0, MAX_RELATED_LOCATIONS).map(slimLocation);
+  }
   if (Array.isArray(raw.suppressions)) raw.suppressions = raw.suppressions.slice(0, 1);
   if (isObject(raw.properties)) raw.properties = 'commit' in raw.properties ? { commit: raw.properties.commit } : {};
   return raw;
@@ -353,7 +364,12 @@ function uriBasesOf(value: unknown, pointer: string): Map<string, UriBase> {
 // ---------------------------------------------------------------------------------------------------------------
 // Result parts
 
-function ruleOf(result: Json, pointer: string, run: SarifRunContext, messageText: string | null): { rule: SarifRule | null; ruleId: string } {
+function ruleOf(
+  result: Json,
+  pointer: string,
+  run: SarifRunContext,
+  messageText: string | null,
+): { rule: SarifRule | null; ruleId: string } {
   const refPointer = at(pointer, 'rule');
   const ref = optionalObject(result.rule, refPointer);
   let ruleId = shortText(result, 'ruleId', pointer) ?? (ref && shortText(ref, 'id', refPointer));
@@ -373,7 +389,9 @@ function ruleOf(result: Json, pointer: string, run: SarifRunContext, messageText
   }
   if (rule === null && index !== null) {
     rule = home.rules[index] ?? null;
-    if (rule === null) throw new ReportError(indexPointer, `no rule at index ${index} (the tool component has ${home.rules.length} rules)`);
+    if (rule === null) {
+      throw new ReportError(indexPointer, `no rule at index ${index} (the tool component has ${home.rules.length} rules)`);
+    }
   }
   if (ruleId === null && rule === null && messageText !== null) rule = ruleNamedByMessage(messageText, run);
   ruleId ??= rule?.id ?? null;
@@ -404,7 +422,9 @@ function ruleNamedByMessage(text: string, run: SarifRunContext): SarifRule | nul
 
 function ruleIndex(value: unknown, pointer: string): number | null {
   if (value == null) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < -1) throw new ReportError(pointer, 'must be an integer of -1 or more');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < -1) {
+    throw new ReportError(pointer, 'must be an integer of -1 or more');
+  }
   return value === -1 ? null : value;
 }
 
@@ -419,7 +439,9 @@ function componentRef(value: unknown, pointer: string, run: SarifRunContext): Sa
   }
   const guid = shortText(ref, 'guid', pointer);
   const name = shortText(ref, 'name', pointer);
-  const component = run.components.find((c) => (guid !== null ? c.guid?.toLowerCase() === guid.toLowerCase() : name !== null && c.name === name));
+  const component = run.components.find((c) =>
+    guid !== null ? c.guid?.toLowerCase() === guid.toLowerCase() : name !== null && c.name === name,
+  );
   if (!component) throw new ReportError(pointer, 'names no tool component of this run');
   return component;
 }
@@ -428,7 +450,9 @@ function componentRef(value: unknown, pointer: string, run: SarifRunContext): Sa
 function messageOf(message: Json, pointer: string, rule: SarifRule | null): string | null {
   const id = shortText(message, 'id', pointer);
   const template =
-    optionalString(message, 'text', pointer) ?? optionalString(message, 'markdown', pointer) ?? (id === null ? null : rule?.messageStrings.get(id) ?? null);
+    optionalString(message, 'text', pointer) ??
+    optionalString(message, 'markdown', pointer) ??
+    (id === null ? null : (rule?.messageStrings.get(id) ?? null));
   const args = stringList(message.arguments, at(pointer, 'arguments'));
   if (template === null) return null;
   if (args.length === 0 && !template.includes('{')) return template;
@@ -442,7 +466,10 @@ function identifiersOf(ruleId: string, rule: SarifRule | null): Identifier[] {
   const primary: Identifier = { type: 'rule', value, name: rule?.name ?? null, url: rule?.helpUri ?? null };
   const fromRule = rule?.identifiers ?? [];
   // The rule digest already looked at its own id; a result id that differs (hierarchical, or no rule) may be a CVE.
-  const fromId = rule?.id === ruleId ? [] : tagIdentifiers([ruleId]).filter((id) => !fromRule.some((o) => o.type === id.type && o.value === id.value));
+  const fromId =
+    rule?.id === ruleId
+      ? []
+      : tagIdentifiers([ruleId]).filter((id) => !fromRule.some((o) => o.type === id.type && o.value === id.value));
   return [primary, ...fromId, ...fromRule];
 }
 
@@ -579,7 +606,9 @@ function relatedLocationsOf(value: unknown, pointer: string, run: SarifRunContex
 function commitOf(result: Json, pointer: string): string | null {
   const properties = optionalObject(result.properties, at(pointer, 'properties'));
   const partial = optionalObject(result.partialFingerprints, at(pointer, 'partialFingerprints'));
-  const commit = (properties && shortText(properties, 'commit', at(pointer, 'properties'))) ?? (partial && shortText(partial, 'commitSha', at(pointer, 'partialFingerprints')));
+  const commit =
+    (properties && shortText(properties, 'commit', at(pointer, 'properties'))) ??
+    (partial && shortText(partial, 'commitSha', at(pointer, 'partialFingerprints')));
   return commit !== null && COMMIT_SHA.test(commit) ? commit.toLowerCase() : null;
 }
 
@@ -589,7 +618,8 @@ function trackingOf(value: unknown, pointer: string, namespace: string, priority
     const raw = shortText(value as Json, key, pointer);
     if (raw === null || PLACEHOLDER_FINGERPRINT.test(raw)) continue;
     if (namespace === 'sarif-partial' && NOT_AN_IDENTITY.has(key.toLowerCase())) continue;
-    out.push({ algorithm: clip(`${namespace}:${text(key)}`, FIELD_LIMITS.identifier), value: clip(raw, FIELD_LIMITS.identifier), priority });
+    const algorithm = clip(`${namespace}:${withoutNul(key)}`, FIELD_LIMITS.identifier);
+    out.push({ algorithm, value: clip(raw, FIELD_LIMITS.identifier), priority });
   }
   return out;
 }
@@ -626,49 +656,18 @@ function unique(values: (string | null | undefined)[]): string[] {
   return values.filter((v, i): v is string => !!v && values.indexOf(v) === i);
 }
 
-function text(value: string): string {
-  return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Typed reads with pointers
-
-function at(pointer: string, key: string | number): string {
-  return `${pointer}/${pointerSegment(key)}`;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function object(value: unknown, pointer: string): Json {
-  if (!isObject(value)) throw new ReportError(pointer, 'must be an object');
-  return value;
-}
 
 function required(value: unknown, pointer: string): Json {
   if (value == null) throw new ReportError(pointer, 'is required');
   return object(value, pointer);
 }
 
-function optionalObject(value: unknown, pointer: string): Json | null {
-  return value == null ? null : object(value, pointer);
-}
-
-function optionalArray(value: unknown, pointer: string): unknown[] | null {
-  if (value == null) return null;
-  if (!Array.isArray(value)) throw new ReportError(pointer, 'must be an array');
-  return value;
-}
-
-function objectList(value: unknown, pointer: string): [Json, string][] {
-  return (optionalArray(value, pointer) ?? []).map((item, i) => [object(item, at(pointer, i)), at(pointer, i)]);
-}
-
 function stringList(value: unknown, pointer: string): string[] {
   return (optionalArray(value, pointer) ?? []).map((item, i) => {
     if (typeof item !== 'string') throw new ReportError(at(pointer, i), 'must be a string');
-    return text(item);
+    return withoutNul(item);
   });
 }
 
@@ -677,7 +676,7 @@ function optionalString(parent: Json, key: string, pointer: string): string | nu
   const value = parent[key];
   if (value == null) return null;
   if (typeof value !== 'string') throw new ReportError(at(pointer, key), 'must be a string');
-  const clean = text(value);
+  const clean = withoutNul(value);
   return clean.trim() === '' ? null : clean;
 }
 
