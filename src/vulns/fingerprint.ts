@@ -72,7 +72,8 @@ function normaliseSnippet(snippet: string): string {
 }
 
 export function fingerprintsOf(finding: Finding): Fingerprint[] {
-  const rule = identifierKey(primaryIdentifier(finding.identifiers));
+  const primary = primaryIdentifier(finding.identifiers);
+  const rule = [primary.type.toLowerCase(), primary.value.toLowerCase()];
   const type = finding.reportType;
   const out: Fingerprint[] = [];
   const add = (algorithm: string, strength: number, tuple: unknown[]) =>

@@ -30,8 +30,13 @@ const keyOf = (algorithm: string, version: number) => `${algorithm}@${version}`;
 const VETOING = /^tracking:(sarif-fingerprint:|gitlab:(scope_offset|scope_offset_compressed|rule_value)$)/;
 export const vetoes = (algorithm: string) => VETOING.test(algorithm);
 
+/** File, lines, then the strongest fingerprint: the order never depends on how the scanner sorted its output. */
 function comparePosition(a: Incoming, b: Incoming): number {
-  return a.position[0] < b.position[0] ? -1 : a.position[0] > b.position[0] ? 1 : a.position[1] - b.position[1] || a.position[2] - b.position[2];
+  if (a.position[0] !== b.position[0]) return a.position[0] < b.position[0] ? -1 : 1;
+  const byLine = a.position[1] - b.position[1] || a.position[2] - b.position[2];
+  if (byLine !== 0) return byLine;
+  const [x, y] = [a.fingerprints[0]?.hash ?? '', b.fingerprints[0]?.hash ?? ''];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Returns, for each incoming finding (same order), the id of the vulnerability it is, or null for a new one. */

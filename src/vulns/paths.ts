@@ -28,6 +28,8 @@ export function normaliseRepoPath(raw: string): string {
 export function relativeTo(path: string, root: string): string {
   const base = normaliseRepoPath(root).replace(/\/$/, '');
   const full = normaliseRepoPath(path);
+  // A checkout at the filesystem root normalises to '' and leaves every absolute path under it.
+  if (base === '' && /^(\/|file:\/\/[^/]*\/)/i.test(root.trim())) return full.replace(/^\/+/, '');
   if (base && (full === base || full.startsWith(`${base}/`))) return full.slice(base.length + 1);
   return full;
 }
