@@ -1,4 +1,4 @@
-import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Services } from '../platform/context.js';
 import type { Database } from '../platform/db/schema.js';
 import { decodeCursorTuple, toPage, type Page, type PageRequest } from '../platform/db/paging.js';
@@ -7,6 +7,7 @@ import { notFound } from '../platform/errors.js';
 import type { Group } from '../platform/namespaces/model.js';
 import { pathKey } from '../platform/namespaces/paths.js';
 import type { Location, Severity } from './model.js';
+import type { VulnerabilitiesTable } from './tables.js';
 
 /**
  * The vulnerability report: one project or a whole group subtree, filtered and sorted, with keyset pagination
@@ -48,6 +49,28 @@ export interface VulnerabilitySummary {
   firstDetectedAt: string;
   lastDetectedAt: string;
   resolvedAt: string | null;
+}
+
+function toSummary(row: Selectable<VulnerabilitiesTable> & { project_path: string }): VulnerabilitySummary {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    projectPath: row.project_path,
+    title: row.title,
+    severity: row.severity as Severity,
+    scannerSeverity: row.scanner_severity as Severity,
+    severityOverridden: row.severity_overridden === 1,
+    state: row.state,
+    dismissalReason: row.dismissal_reason,
+    reportType: row.report_type,
+    scanner: row.scanner_id,
+    primaryIdentifier: row.primary_identifier,
+    location: JSON.parse(row.location_json) as Location,
+    presentOnDefault: row.present_on_default === 1,
+    firstDetectedAt: row.first_detected_at,
+    lastDetectedAt: row.last_detected_at,
+    resolvedAt: row.resolved_at,
+  };
 }
 
 const severityRank = sql<number>`case vulnerabilities.severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'info' then 1 else 0 end`;
@@ -114,25 +137,7 @@ export async function listVulnerabilities(svc: Services, where: Where, filter: V
     .orderBy('vulnerabilities.id', 'desc')
     .limit(page.limit + 1)
     .execute();
-  return toPage(rows, page.limit, (row) => [row.sort_value, row.id], (row) => ({
-    id: row.id,
-    projectId: row.project_id,
-    projectPath: row.project_path,
-    title: row.title,
-    severity: row.severity as Severity,
-    scannerSeverity: row.scanner_severity as Severity,
-    severityOverridden: row.severity_overridden === 1,
-    state: row.state,
-    dismissalReason: row.dismissal_reason,
-    reportType: row.report_type,
-    scanner: row.scanner_id,
-    primaryIdentifier: row.primary_identifier,
-    location: JSON.parse(row.location_json) as Location,
-    presentOnDefault: row.present_on_default === 1,
-    firstDetectedAt: row.first_detected_at,
-    lastDetectedAt: row.last_detected_at,
-    resolvedAt: row.resolved_at,
-  }));
+  return toPage(rows, page.limit, (row) => [row.sort_value, row.id], toSummary);
 }
 
 /** Ids matching a filter, for bulk triage "by filter". */
@@ -174,23 +179,7 @@ export async function getVulnerability(svc: Services, id: number): Promise<Vulne
   const allScanIds = [...new Set([...scanIds, ...eventScans])];
   const scans = allScanIds.length ? await db.selectFrom('scans').select(['id', 'ref', 'commit_sha', 'created_at']).where('id', 'in', allScanIds).orderBy('id').execute() : [];
   return {
-    id: row.id,
-    projectId: row.project_id,
-    projectPath: row.project_path,
-    title: row.title,
-    severity: row.severity as Severity,
-    scannerSeverity: row.scanner_severity as Severity,
-    severityOverridden: row.severity_overridden === 1,
-    state: row.state,
-    dismissalReason: row.dismissal_reason,
-    reportType: row.report_type,
-    scanner: row.scanner_id,
-    primaryIdentifier: row.primary_identifier,
-    location: JSON.parse(row.location_json) as Location,
-    presentOnDefault: row.present_on_default === 1,
-    firstDetectedAt: row.first_detected_at,
-    lastDetectedAt: row.last_detected_at,
-    resolvedAt: row.resolved_at,
+    ...toSummary(row),
     description: row.description,
     solution: row.solution,
     details: JSON.parse(row.details_json) as Record<string, unknown>,
