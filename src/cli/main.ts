@@ -5,8 +5,9 @@ import { openDatabase } from '../platform/db/connect.js';
 import { AppError } from '../platform/errors.js';
 import { VERSION } from '../platform/version.js';
 import { registerAdminCommands, type Io } from './commands/admin.js';
+import { registerRemoteCommands } from './commands/remote.js';
 import { ExitCode, exitCodeFor, exitCodeHelp } from './exit-codes.js';
-import { callApi, remoteFromEnv, RemoteError } from './remote.js';
+import { RemoteError } from './remote.js';
 
 const processIo: Io = {
   out: (text) => process.stdout.write(text),
@@ -53,14 +54,7 @@ function buildProgram(io: Io): Command {
     });
 
   registerAdminCommands(program, io);
-
-  program
-    .command('whoami')
-    .description('show who VIGIL_TOKEN belongs to on the server at VIGIL_URL (checks remote access)')
-    .action(async () => {
-      const me = await callApi<{ username: string; is_admin: boolean }>(remoteFromEnv(process.env), 'GET', '/api/v1/user');
-      io.out(`${me.username}${me.is_admin ? ' (administrator)' : ''}\n`);
-    });
+  registerRemoteCommands(program, io);
 
   const everywhere = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });

@@ -34,15 +34,35 @@ export function remoteFromEnv(env: Record<string, string | undefined>): Remote {
   return { url: parsed, token };
 }
 
+/** A request body streamed to the server (a scanner report), never held in memory as a whole. */
+export interface StreamBody {
+  contentType: string;
+  chunks: AsyncIterable<Uint8Array>;
+}
+
 export async function callApi<T>(remote: Remote, method: string, path: string, body?: unknown): Promise<T> {
+  if (body === undefined) return send<T>(remote, method, path, {});
+  return send<T>(remote, method, path, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** Sends `body` as it is read (HTTP request streaming), for uploads that may be larger than memory. */
+export async function streamToApi<T>(remote: Remote, method: string, path: string, body: StreamBody): Promise<T> {
+  return send<T>(remote, method, path, { headers: { 'content-type': body.contentType }, body: body.chunks, duplex: 'half' });
+}
+
+/** `path` with the defined parameters as its query string. */
+export function withQuery(path: string, params: Record<string, string | number | boolean | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function send<T>(remote: Remote, method: string, path: string, init: { headers?: Record<string, string>; body?: string | AsyncIterable<Uint8Array>; duplex?: 'half' }): Promise<T> {
   const target = new URL(path.replace(/^\//, ''), remote.url.href.endsWith('/') ? remote.url : `${remote.url.href}/`);
   let response: Response;
   try {
-    response = await fetch(target, {
-      method,
-      headers: { authorization: `Bearer ${remote.token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+    response = await fetch(target, { ...init, method, headers: { authorization: `Bearer ${remote.token}`, ...init.headers } });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; errors?: { code?: string }[]; message?: string } }).cause;
     const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error as Error).message;

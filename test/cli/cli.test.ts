@@ -1,56 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { createPostgresDatabase, dialects } from '../support/databases.js';
-
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/vigil.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { dialects } from '../support/databases.js';
+import { cliEnvironment, runVigil, startServer, type Run } from '../support/cli.js';
 
 for (const dialect of dialects) {
   describe(`vigil CLI [${dialect}]`, () => {
     let env: Record<string, string>;
     let cleanup: () => Promise<void>;
 
-    const vigil = (args: string[], options: { input?: string; extraEnv?: Record<string, string> } = {}): Run => {
-      const result = spawnSync(process.execPath, [bin, ...args], {
-        env: { ...env, ...options.extraEnv },
-        input: options.input ?? '',
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-    };
+    const vigil = (args: string[], options: { input?: string; extraEnv?: Record<string, string> } = {}): Run =>
+      runVigil({ ...env, ...options.extraEnv }, args, options.input);
 
     before(async () => {
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-'));
-      const base = { PATH: process.env.PATH ?? '', VIGIL_DATA_DIR: dataDir, VIGIL_PASSWORD_COST_LOG2: '10', LOG_LEVEL: 'warn' };
-      if (dialect === 'postgres') {
-        const database = await createPostgresDatabase();
-        env = { ...base, DATABASE_URL: database.url };
-        cleanup = database.drop;
-      } else {
-        env = base;
-        cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
-      }
+      ({ env, cleanup } = await cliEnvironment(dialect));
     });
     after(async () => cleanup());
 
@@ -110,17 +74,9 @@ for (const dialect of dialects) {
     });
 
     test('serve listens on PORT; remote commands use VIGIL_URL and VIGIL_TOKEN; SIGTERM stops it cleanly', async () => {
-      const port = await freePort();
-      const server = spawn(process.execPath, [bin, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let log = '';
-      server.stdout.on('data', (d: Buffer) => (log += d.toString()));
-      server.stderr.on('data', (d: Buffer) => (log += d.toString()));
+      const server = await startServer(env);
       try {
-        const url = `http://127.0.0.1:${port}`;
-        for (let i = 0; i < 100; i++) {
-          if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        const url = server.url;
         assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok', database: dialect });
         const token = vigil(['tokens', 'create', '--username', 'admin', '--scopes', 'read']).stdout.trim();
         const whoami = vigil(['whoami'], { extraEnv: { VIGIL_URL: url, VIGIL_TOKEN: token } });
@@ -132,11 +88,9 @@ for (const dialect of dialects) {
         const body = (await groups.json()) as { items: { full_path: string }[] };
         assert.deepEqual(body.items.map((g) => g.full_path), ['acme', 'acme/platform']);
       } finally {
-        server.kill('SIGTERM');
+        assert.equal(await server.stop(), 0, server.log());
       }
-      const code = await new Promise((resolve) => server.on('exit', resolve));
-      assert.equal(code, 0, log);
-      const unreachable = vigil(['whoami'], { extraEnv: { VIGIL_URL: `http://127.0.0.1:${port}`, VIGIL_TOKEN: 'x' } });
+      const unreachable = vigil(['whoami'], { extraEnv: { VIGIL_URL: `http://127.0.0.1:${server.port}`, VIGIL_TOKEN: 'x' } });
       assert.equal(unreachable.code, 7);
     });
   });

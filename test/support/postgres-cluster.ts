@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './net.js';
 
 /**
  * A throwaway PostgreSQL cluster for the test run: initdb into a temp folder, start on a free loopback port,
@@ -26,17 +26,6 @@ function findBinDir(): string {
     'PostgreSQL server binaries not found (no initdb). Install them (Debian: apt-get install postgresql) ' +
       'or point VIGIL_TEST_DATABASE_URL at a server where the user may CREATE DATABASE.',
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPostgresCluster(): Promise<PostgresCluster> {
