@@ -48,7 +48,14 @@ export const CLASSIFICATION_TYPES = new Set(['cwe', 'owasp', 'wasc', 'capec']);
 
 export interface PackageRef {
   name: string;
+  /** The installed version: an attribute, never identity. */
   version: string | null;
+  /** `npm`, `pypi`, `maven`, `go`, `alpine`, `debian`, … (lower-case), where the report says. */
+  ecosystem?: string | null;
+  /** Package URL (pkg:npm/lodash@4.17.20) where known. */
+  purl?: string | null;
+  /** Versions that fix it, as the report lists them. */
+  fixedVersions?: string[];
 }
 
 /** Where the finding is. Which fields are set depends on the report type. */
@@ -88,6 +95,16 @@ export interface Suppression {
   justification: string | null;
 }
 
+/**
+ * What the report's producer says about the finding (a CycloneDX VEX analysis, an accepted SARIF suppression):
+ * applied to a vulnerability that nobody has triaged yet, recorded as an event, never over a person's decision.
+ */
+export interface Assessment {
+  state: 'dismissed' | 'resolved' | 'confirmed';
+  reason: 'acceptable_risk' | 'false_positive' | 'mitigating_control' | 'used_in_tests' | 'not_applicable' | null;
+  comment: string | null;
+}
+
 export interface Finding {
   title: string;
   description: string | null;
@@ -107,6 +124,7 @@ export interface Finding {
   suppression: Suppression | null;
   /** SARIF `baselineState`, kept for display only: identity is Vigil's own. */
   baselineState: string | null;
+  assessment?: Assessment | null;
   relatedLocations: Location[];
 }
 

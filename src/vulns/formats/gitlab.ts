@@ -3,6 +3,7 @@ import {
   REPORT_TYPES,
   SEVERITIES,
   emptyLocation,
+  reportTypeFromLocation,
   type Identifier,
   type Location,
   type PackageRef,
@@ -12,6 +13,7 @@ import {
   type TrackingSignature,
 } from '../model.js';
 import { normaliseRepoPath } from '../paths.js';
+import type { ReportFormat } from './format.js';
 import type { PartialFinding, ReportHeader } from './contract.js';
 import { FIELD_LIMITS, clip } from './limits.js';
 import { array, at, isObject, object, objectList, optionalObject, withoutNul, type Json } from './json-read.js';
@@ -276,3 +278,62 @@ export function scannerFromIdentifiers(identifiers: Identifier[]): Scanner | nul
   const id = typed.type.replace(/_(rule_id|rule|id|type)$/, '');
   return { id, name: id, version: null, vendor: null };
 }
+
+const UNKNOWN_SCANNER: Scanner = { id: 'unknown', name: 'unknown scanner', version: null, vendor: null };
+
+/** GitLab security report (schema 14 and 15): every report type GitLab's analyzers write. */
+export const gitlabFormat: ReportFormat = {
+  id: 'gitlab',
+  name: 'GitLab security report',
+  container: 'json',
+  detection: 'a JSON object with "vulnerabilities" and a dotted "version" (schema 14/15), usually with "scan"',
+  reportTypes: [...REPORT_TYPES],
+  detect(opening) {
+    if (opening.container !== 'json' || opening.rootKind !== 'object') return false;
+    const version = opening.values.version;
+    const versionOk = typeof version === 'string' && /^\d+(\.\d+)+$/.test(version.trim());
+    const shaped = opening.keys.includes('vulnerabilities') || opening.keys.includes('scan');
+    return shaped && (versionOk || (version === undefined && opening.keys[0] !== undefined && ['vulnerabilities', 'scan'].includes(opening.keys[0])));
+  },
+  reader() {
+    const header: { version: unknown; scan: unknown } = { version: undefined, scan: undefined };
+    const partials: PartialFinding[] = [];
+    return {
+      elementPaths: ['$.vulnerabilities.*'],
+      headerPaths: ['$.version', '$.scan'],
+      take(keys, value, pointer) {
+        if (keys[0] === 'vulnerabilities') {
+          if (typeof keys[1] !== 'number') throw new ReportError('/vulnerabilities', 'must be an array');
+          partials.push(gitlabVulnerability(value, pointer));
+        } else if (keys[0] === 'version') header.version = value;
+        else if (keys[0] === 'scan') header.scan = value;
+      },
+      finish() {
+        const head = gitlabHeader(header);
+        if (partials.length === 0 && !looksLikeGitlab({ ...header, hasVulnerabilities: false })) {
+          throw new ReportError('/scan', 'an empty report must say which scanner and report type it covers (scan.scanner, scan.type), or pass scanner and report_type');
+        }
+        const scanners = new Map<string, Scanner>();
+        const reportTypes = new Set<ReportType>();
+        const findings = partials.map((partial) => {
+          const reportType = partial.reportType ?? head.reportType ?? reportTypeFromLocation(partial.location);
+          // v14 vulnerabilities name their scanner without a version; the header's, when it is the same scanner, has it.
+          const own = partial.scanner && head.scanner?.id === partial.scanner.id ? head.scanner : partial.scanner;
+          // Last resort for reports that name no scanner anywhere: an explicit "unknown" (the `scanner` parameter names it).
+          const scanner = own ?? head.scanner ?? scannerFromIdentifiers(partial.identifiers) ?? UNKNOWN_SCANNER;
+          scanners.set(scanner.id, scanner);
+          reportTypes.add(reportType);
+          return { ...partial, reportType, scanner };
+        });
+        // The scope is what the scan says it covered (its header), so an empty report on a branch speaks for the same
+        // scope as a full one on the default branch; only a report without a header falls back to its findings.
+        return {
+          formatVersion: head.formatVersion,
+          scanners: head.scanner ? [head.scanner] : [...scanners.values()],
+          reportTypes: head.reportType ? [head.reportType] : [...reportTypes],
+          findings,
+        };
+      },
+    };
+  },
+};

@@ -10,6 +10,7 @@ import {
   type TrackingSignature,
 } from '../model.js';
 import { normaliseRepoPath, relativeTo } from '../paths.js';
+import type { ReportFormat } from './format.js';
 import { FIELD_LIMITS, clip } from './limits.js';
 import { at, isObject, object, objectList, optionalArray, optionalObject, withoutNul, type Json } from './json-read.js';
 import { ReportError } from './report-error.js';
@@ -710,3 +711,61 @@ function slimLocation(location: unknown): unknown {
   if (isObject(location.physicalLocation)) keepOnly(location.physicalLocation, PHYSICAL_LOCATION_KEYS);
   return location;
 }
+
+interface RunParts {
+  tool: unknown;
+  originalUriBaseIds: unknown;
+  automationDetails: unknown;
+  results: { raw: unknown; pointer: string }[];
+}
+
+/**
+ * SARIF 2.1.0 (CodeQL, Semgrep, ShellCheck, Gitleaks, …). Results are held slimmed until the document ends,
+ * because a run's tool description and URI bases may come after its results.
+ */
+export const sarifFormat: ReportFormat = {
+  id: 'sarif',
+  name: 'SARIF 2.1.0',
+  container: 'json',
+  detection: 'a JSON object with "runs" and "version": "2.1.0" (or a SARIF "$schema")',
+  reportTypes: ['sast', 'secret_detection'],
+  detect(opening) {
+    if (opening.container !== 'json' || opening.rootKind !== 'object') return false;
+    return looksLikeSarif({ version: opening.values.version, schema: opening.values.$schema, hasRuns: opening.keys.includes('runs') });
+  },
+  reader() {
+    const runs: RunParts[] = [];
+    return {
+      elementPaths: ['$.runs.*.results.*'],
+      headerPaths: ['$.runs.*.tool', '$.runs.*.originalUriBaseIds', '$.runs.*.automationDetails', '$.version'],
+      take(keys, value, pointer) {
+        if (keys[0] !== 'runs') return;
+        const index = keys[1];
+        if (typeof index !== 'number') throw new ReportError('/runs', 'must be an array');
+        const run = (runs[index] ??= { tool: undefined, originalUriBaseIds: undefined, automationDetails: undefined, results: [] });
+        const part = keys[2];
+        if (part === 'results') {
+          if (typeof keys[3] !== 'number') throw new ReportError(`/runs/${index}/results`, 'must be an array');
+          run.results.push({ raw: slimSarifResult(value), pointer });
+        } else if (part === 'tool' || part === 'originalUriBaseIds' || part === 'automationDetails') {
+          run[part] = value;
+        }
+      },
+      finish() {
+        const findings: Finding[] = [];
+        const scanners: Scanner[] = [];
+        const reportTypes = new Set<ReportType>();
+        runs.forEach((parts, i) => {
+          const context = sarifRun(parts, `/runs/${i}`);
+          for (const { raw, pointer } of parts.results) {
+            const finding = sarifResult(raw, pointer, context);
+            if (finding) findings.push(finding);
+          }
+          scanners.push(context.scanner);
+          reportTypes.add(context.reportType);
+        });
+        return { formatVersion: '2.1.0', scanners, reportTypes: [...reportTypes], findings };
+      },
+    };
+  },
+};

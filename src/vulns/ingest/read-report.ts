@@ -1,178 +1,206 @@
 import { JSONParser } from '@streamparser/json';
-import { reportTypeFromLocation, type Finding, type ReportType, type Scanner } from '../model.js';
-import type { PartialFinding } from '../formats/contract.js';
-import { gitlabHeader, gitlabVulnerability, looksLikeGitlab, scannerFromIdentifiers } from '../formats/gitlab.js';
-import { ReportError } from '../formats/report-error.js';
-import { looksLikeSarif, sarifResult, sarifRun, slimSarifResult } from '../formats/sarif.js';
+import { StringDecoder } from 'node:string_decoder';
+import { SaxesParser } from 'saxes';
+import type { Opening, Overrides, ReadResult, ReportFormat, ReportReader, XmlElement } from '../formats/format.js';
+import { FORMATS } from '../formats/registry.js';
+import { pointerSegment, ReportError } from '../formats/report-error.js';
+import { sniff, SNIFF_BYTES } from './sniff.js';
 
 /**
- * Reads an uploaded report as it arrives: the JSON is tokenised chunk by chunk and only the finding elements
- * (GitLab `vulnerabilities[*]`, SARIF `runs[*].results[*]`) and small header values are ever materialised, so
- * a report of hundreds of megabytes never sits in memory whole. Format is detected from the header values.
+ * Reads an uploaded report as it arrives. The first part is sniffed to pick the format; then the document is
+ * tokenised chunk by chunk and only the values the format asked for are materialised, so a report of hundreds of
+ * megabytes never sits in memory whole.
  */
-export type ReportFormat = 'gitlab' | 'sarif';
-
 export interface ReadLimits {
   maxBytes: number;
   maxFindings: number;
 }
 
-export interface Overrides {
-  scanner: string | null;
-  reportType: ReportType | null;
-}
+export type { Overrides };
 
-export interface ParsedReport {
-  format: ReportFormat;
-  formatVersion: string | null;
-  /** From the report header (or the overrides): what the scan covered, even when it found nothing. */
-  scanners: Scanner[];
-  reportTypes: ReportType[];
-  findings: Finding[];
+export interface ParsedReport extends ReadResult {
+  format: string;
 }
 
 /** Over a configured limit: the upload is refused as too large, not as malformed. */
 export class ReportLimitError extends Error {}
 
-const PATHS = [
-  '$.version',
-  '$.$schema',
-  '$.scan',
-  '$.vulnerabilities.*',
-  '$.runs.*.tool',
-  '$.runs.*.originalUriBaseIds',
-  '$.runs.*.automationDetails',
-  '$.runs.*.results.*',
-];
+type Chunk = Uint8Array | string;
 
-interface RunParts {
-  tool: unknown;
-  originalUriBaseIds: unknown;
-  automationDetails: unknown;
-  results: { raw: unknown; pointer: string }[];
+function matcher(path: string, container: 'json' | 'xml'): (keys: (string | number)[]) => boolean {
+  const segments = container === 'json' ? path.replace(/^\$\.?/, '').split('.').filter(Boolean) : path.split('/');
+  return (keys) => keys.length === segments.length && segments.every((s, i) => s === '*' || s === String(keys[i]));
 }
 
-const UNKNOWN_SCANNER: Scanner = { id: 'unknown', name: 'unknown scanner', version: null, vendor: null };
-
-function overrideScanner(name: string): Scanner {
-  return { id: name.toLowerCase().replace(/\s+/g, '_'), name, version: null, vendor: null };
+function describe(opening: Opening): string {
+  if (opening.container === 'xml') return `an XML document with root <${opening.root}>`;
+  if (opening.container === 'json-stream') return 'a stream of JSON values';
+  return opening.rootKind === 'array' ? 'a JSON array' : `a JSON object with keys ${opening.keys.slice(0, 8).join(', ') || '(none)'}`;
 }
 
-export async function readReport(source: AsyncIterable<Uint8Array | string>, limits: ReadLimits, overrides: Overrides): Promise<ParsedReport> {
-  const header: { version: unknown; schema: unknown; scan: unknown } = { version: undefined, schema: undefined, scan: undefined };
-  const gitlabFindings: PartialFinding[] = [];
-  const runs: RunParts[] = [];
-  let count = 0;
+export async function readReport(source: AsyncIterable<Chunk>, limits: ReadLimits, overrides: Overrides, formats: readonly ReportFormat[] = FORMATS): Promise<ParsedReport> {
+  const iterator = source[Symbol.asyncIterator]();
   let bytes = 0;
+  const count = (chunk: Chunk) => {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (bytes > limits.maxBytes) throw new ReportLimitError(`the report is larger than ${limits.maxBytes} bytes (the configured limit)`);
+    return chunk;
+  };
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    const chunk = count(next.value);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    head.push(buffer);
+    headBytes += buffer.length;
+  }
+  const prefix = Buffer.concat(head).toString('utf8');
+  if (prefix.trim() === '') throw new ReportError('', 'the report is empty');
+  const opening = sniff(prefix);
+  if (!opening) throw new ReportError('', 'a report must be JSON, JSON Lines or XML; this is neither');
+  if ('invalid' in opening) throw new ReportError('', `not valid JSON: ${opening.invalid}`);
+  const format = formats.find((f) => f.container === opening.container && f.detect(opening));
+  if (!format) {
+    const known = formats.filter((f) => f.container === opening.container).map((f) => f.name);
+    throw new ReportError('', `not a known report format: ${describe(opening)} matches none of ${known.join(', ')}`);
+  }
+  const reader = format.reader();
 
-  const parser = new JSONParser({ paths: PATHS, keepStack: false });
+  async function* rest(): AsyncGenerator<Buffer | Chunk> {
+    yield* head;
+    if (ended) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield count(next.value);
+    }
+  }
+
+  let findings = 0;
+  const counted = () => {
+    if (++findings > limits.maxFindings) throw new ReportLimitError(`the report has more than ${limits.maxFindings} findings (the configured limit)`);
+  };
+  if (opening.container === 'xml') await streamXml(rest(), reader, counted);
+  else await streamJson(rest(), reader, counted, opening.container === 'json-stream');
+  return { format: format.id, ...withOverrides(reader.finish(), overrides) };
+}
+
+const UNKNOWN_SCANNER = { id: 'unknown', name: 'unknown scanner', version: null, vendor: null };
+
+/** The uploader's `scanner` / `report_type` win over what the report says, for every finding and for the scope. */
+function withOverrides(result: ReadResult, overrides: Overrides): ReadResult {
+  const scanner = overrides.scanner ? { id: overrides.scanner.toLowerCase().replace(/\s+/g, '_'), name: overrides.scanner, version: null, vendor: null } : null;
+  const reportType = overrides.reportType;
+  const scanners = scanner ? [scanner] : result.scanners.length > 0 ? result.scanners : [UNKNOWN_SCANNER];
+  return {
+    formatVersion: result.formatVersion,
+    scanners,
+    reportTypes: reportType ? [reportType] : result.reportTypes,
+    findings: result.findings.map((f) => ({ ...f, ...(scanner && { scanner }), ...(reportType && { reportType }) })),
+  };
+}
+
+async function streamJson(chunks: AsyncIterable<Chunk>, reader: ReportReader, counted: () => void, stream: boolean): Promise<void> {
+  const elements = reader.elementPaths.map((p) => matcher(p, 'json'));
+  const parser = stream
+    ? new JSONParser({ separator: '', paths: ['$'], keepStack: false })
+    : new JSONParser({ paths: [...reader.elementPaths, ...reader.headerPaths], keepStack: false });
   // The parser reports some failures (a document that ends mid-value) through onError rather than by throwing.
-  let parseFailure: Error | null = null;
+  let failure: Error | null = null;
+  let record = 0;
+  let bytes = 0;
   parser.onError = (error) => {
-    parseFailure ??= error;
+    failure ??= error;
   };
   parser.onValue = ({ value, key, stack }) => {
-    const keys = [...stack.slice(1).map((s) => s.key), key];
-    const top = keys[0];
-    if (keys.length === 1) {
-      if (top === 'version') header.version = value;
-      else if (top === '$schema') header.schema = value;
-      else if (top === 'scan') header.scan = value;
+    if (stream) {
+      if (stack.length > 0) return;
+      const index = record++;
+      counted();
+      reader.take([index], value, `/${index}`);
       return;
     }
-    if (top === 'vulnerabilities') {
-      if (typeof key !== 'number') throw new ReportError('/vulnerabilities', 'must be an array');
-      if (++count > limits.maxFindings) throw new ReportLimitError(`the report has more than ${limits.maxFindings} findings (the configured limit)`);
-      gitlabFindings.push(gitlabVulnerability(value, `/vulnerabilities/${key}`));
-      return;
-    }
-    if (top === 'runs') {
-      const runIndex = keys[1];
-      if (typeof runIndex !== 'number') throw new ReportError('/runs', 'must be an array');
-      const run = (runs[runIndex] ??= { tool: undefined, originalUriBaseIds: undefined, automationDetails: undefined, results: [] });
-      const part = keys[2];
-      if (part === 'results') {
-        if (typeof key !== 'number') throw new ReportError(`/runs/${runIndex}/results`, 'must be an array');
-        if (++count > limits.maxFindings) throw new ReportLimitError(`the report has more than ${limits.maxFindings} findings (the configured limit)`);
-        run.results.push({ raw: slimSarifResult(value), pointer: `/runs/${runIndex}/results/${key}` });
-      } else if (part === 'tool' || part === 'originalUriBaseIds' || part === 'automationDetails') {
-        run[part] = value;
-      }
-    }
+    const keys = [...stack.slice(1).map((s) => s.key as string | number), ...(key === undefined ? [] : [key])];
+    if (elements.some((m) => m(keys))) counted();
+    reader.take(keys, value, keys.map((k) => `/${pointerSegment(k)}`).join(''));
   };
-
-  let sawAnything = false;
   try {
-    for await (const chunk of source) {
+    for await (const chunk of chunks) {
       bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-      if (bytes > limits.maxBytes) throw new ReportLimitError(`the report is larger than ${limits.maxBytes} bytes (the configured limit)`);
-      if (!sawAnything) {
-        const text = (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).trimStart();
-        if (text.length > 0) {
-          sawAnything = true;
-          if (!text.startsWith('{')) throw new ReportError('', 'a report must be a JSON object (GitLab security report or SARIF 2.1.0 log)');
-        }
-      }
       parser.write(chunk);
-      if (parseFailure) throw parseFailure;
+      if (failure) throw failure;
     }
-    if (!sawAnything) throw new ReportError('', 'the report is empty');
     if (!parser.isEnded) parser.end();
-    if (parseFailure) throw parseFailure;
+    if (failure) throw failure;
   } catch (error) {
     if (error instanceof ReportError || error instanceof ReportLimitError) throw error;
     const message = (error as Error).message.replace(/ in state \w+$/, '');
     throw new ReportError('', `not valid JSON: ${/ended|end of|incomplete/i.test(message) ? `the document ends early after ${bytes} bytes (truncated?)` : message}`);
   }
+}
 
-  const common = { ...(overrides.scanner && { scanner: overrideScanner(overrides.scanner) }) };
-  if (runs.length > 0 || looksLikeSarif({ version: header.version, schema: header.schema, hasRuns: runs.length > 0 })) {
-    if (gitlabFindings.length > 0) throw new ReportError('', 'the document has both SARIF runs and GitLab vulnerabilities');
-    const findings: Finding[] = [];
-    const scanners: Scanner[] = [];
-    const reportTypes = new Set<ReportType>();
-    runs.forEach((parts, i) => {
-      const context = sarifRun(parts, `/runs/${i}`);
-      for (const { raw, pointer } of parts.results) {
-        const finding = sarifResult(raw, pointer, context);
-        if (!finding) continue;
-        findings.push({ ...finding, ...common, ...(overrides.reportType && { reportType: overrides.reportType }) });
-      }
-      scanners.push(common.scanner ?? context.scanner);
-      reportTypes.add(overrides.reportType ?? context.reportType);
-    });
-    return { format: 'sarif', formatVersion: typeof header.version === 'string' ? header.version : null, scanners, reportTypes: [...reportTypes], findings };
-  }
-
-  if (gitlabFindings.length > 0 || looksLikeGitlab({ version: header.version, scan: header.scan, hasVulnerabilities: gitlabFindings.length > 0 })) {
-    const head = gitlabHeader({ version: header.version, scan: header.scan });
-    const scanners = new Map<string, Scanner>();
-    const reportTypes = new Set<ReportType>();
-    const findings = gitlabFindings.map((partial) => {
-      const reportType = overrides.reportType ?? partial.reportType ?? head.reportType ?? reportTypeFromLocation(partial.location);
-      // v14 vulnerabilities name their scanner without a version; the header's, when it is the same scanner, has it.
-      const own = partial.scanner && head.scanner?.id === partial.scanner.id ? head.scanner : partial.scanner;
-      // Last resort for reports that name no scanner anywhere: an explicit "unknown" (the `scanner` parameter names it).
-      const scanner = common.scanner ?? own ?? head.scanner ?? scannerFromIdentifiers(partial.identifiers) ?? UNKNOWN_SCANNER;
-      scanners.set(scanner.id, scanner);
-      reportTypes.add(reportType);
-      return { ...partial, reportType, scanner };
-    });
-    // The scope is what the scan says it covered (its header), so an empty report on a branch speaks for the same
-    // scope as a full one on the default branch; only a report without a header falls back to its findings.
-    const scopeScanner = common.scanner ?? head.scanner;
-    const scopeType = overrides.reportType ?? head.reportType;
-    if (findings.length === 0 && (!scopeScanner || !scopeType)) {
-      throw new ReportError('/scan', 'an empty report must say which scanner and report type it covers (scan.scanner, scan.type), or pass scanner and report_type');
+async function streamXml(chunks: AsyncIterable<Chunk>, reader: ReportReader, counted: () => void): Promise<void> {
+  const elements = reader.elementPaths.map((p) => matcher(p, 'xml'));
+  const wanted = [...reader.elementPaths, ...reader.headerPaths].map((p) => matcher(p, 'xml'));
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const open: { name: string; attributes: Record<string, string> }[] = [];
+  const seen = new Map<string, number>();
+  let capture: { root: XmlElement; stack: XmlElement[]; depth: number } | null = null;
+  let failure: Error | null = null;
+  parser.on('error', (error) => {
+    failure ??= error;
+  });
+  parser.on('opentag', (tag) => {
+    const attributes: Record<string, string> = {};
+    for (const [name, attr] of Object.entries(tag.attributes)) attributes[(typeof attr === 'string' ? name : attr.local) || name] = typeof attr === 'string' ? attr : attr.value;
+    const name = tag.local ?? tag.name;
+    const element: XmlElement = { name, attributes, children: [], text: '' };
+    if (capture) {
+      capture.stack.at(-1)!.children.push(element);
+      capture.stack.push(element);
+    } else if (wanted.some((m) => m([...open.map((o) => o.name), name]))) {
+      capture = { root: element, stack: [element], depth: open.length };
     }
-    return {
-      format: 'gitlab',
-      formatVersion: head.formatVersion,
-      scanners: scopeScanner ? [scopeScanner] : [...scanners.values()],
-      reportTypes: scopeType ? [scopeType] : [...reportTypes],
-      findings,
-    };
+    open.push({ name, attributes });
+  });
+  const addText = (text: string) => {
+    if (capture) capture.stack.at(-1)!.text += text;
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+  parser.on('closetag', () => {
+    const closing = open.pop()!;
+    if (!capture) return;
+    const element = capture.stack.pop()!;
+    element.text = element.text.trim();
+    if (capture.stack.length > 0) return;
+    const keys = [...open.map((o) => o.name), closing.name];
+    const path = keys.join('/');
+    const index = seen.get(path) ?? 0;
+    seen.set(path, index + 1);
+    capture = null;
+    if (elements.some((m) => m(keys))) counted();
+    reader.take(keys, element, `/${path}[${index + 1}]`, [...open]);
+  });
+  // A multi-byte character may straddle two chunks: decode across them.
+  const decoder = new StringDecoder('utf8');
+  try {
+    for await (const chunk of chunks) {
+      parser.write(typeof chunk === 'string' ? chunk : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+      if (failure) throw failure;
+    }
+    parser.write(decoder.end());
+    parser.close();
+    if (failure) throw failure;
+    if (open.length > 0) throw new Error(`the document ends early inside <${open.at(-1)!.name}> (truncated?)`);
+  } catch (error) {
+    if (error instanceof ReportError || error instanceof ReportLimitError) throw error;
+    throw new ReportError('', `not valid XML: ${(error as Error).message}`);
   }
-
-  throw new ReportError('', 'not a known report format: expected a GitLab security report (version + vulnerabilities) or a SARIF 2.1.0 log (version + runs)');
 }
