@@ -29,8 +29,21 @@ function hashTuple(tuple: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(tuple)).digest('hex');
 }
 
-/** The identifier that names the finding: the first one that is not a mere classification (CWE, OWASP, …). */
-export function primaryIdentifier(identifiers: Identifier[]): Identifier {
+const ADVISORY_PREFERENCE = ['cve', 'ghsa'];
+const PACKAGE_TYPES: ReadonlySet<ReportType> = new Set(['dependency_scanning', 'container_scanning', 'cluster_image_scanning']);
+
+/**
+ * The identifier that names the finding: the first one that is not a mere classification (CWE, OWASP, …). For
+ * package findings an advisory is named by its CVE when it has one, else its GHSA: scanners disagree on which alias
+ * comes first (Grype: GHSA, Trivy: CVE, Gemnasium: its own id), and one CVE on one package is one vulnerability.
+ */
+export function primaryIdentifier(identifiers: Identifier[], reportType?: ReportType): Identifier {
+  if (reportType && PACKAGE_TYPES.has(reportType)) {
+    for (const type of ADVISORY_PREFERENCE) {
+      const alias = identifiers.find((i) => i.type === type);
+      if (alias) return alias;
+    }
+  }
   const first = identifiers.find((i) => !CLASSIFICATION_TYPES.has(i.type)) ?? identifiers[0];
   if (!first) throw new Error('a finding needs at least one identifier');
   return first;
@@ -72,7 +85,7 @@ function normaliseSnippet(snippet: string): string {
 }
 
 export function fingerprintsOf(finding: Finding): Fingerprint[] {
-  const primary = primaryIdentifier(finding.identifiers);
+  const primary = primaryIdentifier(finding.identifiers, finding.reportType);
   const rule = [primary.type.toLowerCase(), primary.value.toLowerCase()];
   const type = finding.reportType;
   const out: Fingerprint[] = [];

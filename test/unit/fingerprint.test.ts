@@ -314,3 +314,18 @@ describe('emptyLocation', () => {
     assert.equal(emptyLocation().file, null);
   });
 });
+
+describe('primaryIdentifier: advisory aliases of package findings', () => {
+  const ids = (...pairs: [string, string][]) => pairs.map(([type, value]) => ({ type, value, name: null, url: null }));
+  test('a package finding is named by its CVE, whichever alias the scanner put first', () => {
+    const grype = ids(['ghsa', 'GHSA-35JH-R3H4-6JHM'], ['cve', 'CVE-2021-23337']);
+    const gemnasium = ids(['gemnasium', 'ffb814a0'], ['cve', 'CVE-2021-23337']);
+    assert.equal(primaryIdentifier(grype, 'dependency_scanning').value, 'CVE-2021-23337');
+    assert.equal(primaryIdentifier(gemnasium, 'container_scanning').value, 'CVE-2021-23337');
+    assert.equal(primaryIdentifier(ids(['gemnasium', 'x'], ['ghsa', 'GHSA-1']), 'dependency_scanning').value, 'GHSA-1');
+  });
+  test('other findings keep the report order', () => {
+    assert.equal(primaryIdentifier(ids(['semgrep_id', 'rule'], ['cve', 'CVE-1']), 'sast').value, 'rule');
+    assert.equal(primaryIdentifier(ids(['cwe', '79'], ['semgrep_id', 'rule'])).value, 'rule');
+  });
+});

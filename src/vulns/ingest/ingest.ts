@@ -7,7 +7,7 @@ import { toDbTime } from '../../platform/db/time.js';
 import type { Project } from '../../platform/namespaces/model.js';
 import { fingerprintsOf, identifierKey, positionOf, primaryIdentifier, type Fingerprint } from '../fingerprint.js';
 import { assignFindings, type ExistingFingerprint } from '../match.js';
-import type { Finding } from '../model.js';
+import type { Assessment, Finding } from '../model.js';
 import { scopeKeyOf } from '../scope.js';
 import { isOpen } from '../triage-states.js';
 import type { ParsedReport } from './read-report.js';
@@ -54,6 +54,14 @@ function prepare(findings: Finding[]): Prepared[] {
   const uses = new Map<string, number>();
   for (const p of out) for (const f of p.fingerprints) if (f.algorithm.startsWith('tracking:')) uses.set(f.hash, (uses.get(f.hash) ?? 0) + 1);
   return out.map((p) => ({ ...p, fingerprints: p.fingerprints.filter((f) => !f.algorithm.startsWith('tracking:') || uses.get(f.hash) === 1) }));
+}
+
+/** What the report's producer says about a finding: a VEX analysis, or an accepted suppression. */
+function assessmentOf(finding: Finding): Assessment | null {
+  if (finding.assessment) return finding.assessment;
+  const s = finding.suppression;
+  if (!s || s.status === 'rejected' || s.status === 'underReview') return null;
+  return { state: 'dismissed', reason: 'acceptable_risk', comment: `suppressed by the scanner (${s.kind})${s.justification ? `: ${s.justification}` : ''}` };
 }
 
 function locationJson(finding: Finding): string {
@@ -155,7 +163,7 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
         .values(
           part.map((p) => {
             const f = p.finding;
-            const suppressed = f.suppression && f.suppression.status !== 'rejected' && f.suppression.status !== 'underReview';
+            const assessed = assessmentOf(f);
             return {
               id: vulnIdOf.get(p)!,
               project_id: project.id,
@@ -166,20 +174,20 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
               severity_overridden: 0,
               report_type: f.reportType,
               scanner_id: f.scanner.id,
-              primary_identifier: identifierKey(primaryIdentifier(f.identifiers)),
+              primary_identifier: identifierKey(primaryIdentifier(f.identifiers, f.reportType)),
               file: f.location.file,
               start_line: f.location.startLine,
               package_name: f.location.package?.name ?? null,
               location_json: locationJson(f),
               details_json: detailsJson(f),
               solution: f.solution,
-              // A result the scanner itself reports as suppressed starts out dismissed, with the reason recorded.
-              state: suppressed ? 'dismissed' : 'detected',
-              dismissal_reason: suppressed ? 'acceptable_risk' : null,
+              // What the producer says (VEX, suppression) is where a new vulnerability starts; an event records why.
+              state: assessed?.state ?? 'detected',
+              dismissal_reason: assessed?.state === 'dismissed' ? assessed.reason : null,
               present_on_default: onDefault ? 1 : 0,
               first_detected_at: now,
               last_detected_at: now,
-              resolved_at: null,
+              resolved_at: assessed?.state === 'resolved' ? now : null,
               created_at: now,
               updated_at: now,
             };
@@ -208,6 +216,7 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
     for (const part of chunks(reopened)) {
       await trx.updateTable('vulnerabilities').set({ state: 'detected', resolved_at: null }).where('id', 'in', part).execute();
     }
+    const assessed = await applyAssessments(trx, prepared.filter((_, i) => assignment[i] !== null), vulnIdOf, now);
     if (onDefault) await refreshFromDefaultBranch(trx, prepared.filter((_, i) => assignment[i] !== null), vulnIdOf);
 
     // Occurrences on this ref and scope.
@@ -279,7 +288,12 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
       scan_id: scanId,
     });
     const events = [
-      ...fresh.map((p) => event(vulnIdOf.get(p)!, 'detected', null, ref, p.finding.suppression ? 'suppressed by the scanner' : null)),
+      ...fresh.map((p) => event(vulnIdOf.get(p)!, 'detected', null, ref, null)),
+      ...fresh.flatMap((p) => {
+        const a = assessmentOf(p.finding);
+        return a ? [{ ...event(vulnIdOf.get(p)!, 'state', 'detected', a.state, a.reason), comment: `as the report says${a.comment ? `: ${a.comment}` : ''}` }] : [];
+      }),
+      ...assessed.map((a) => ({ ...event(a.id, 'state', 'detected', a.state, a.reason), comment: `as the report says${a.comment ? `: ${a.comment}` : ''}` })),
       ...reopened.map((id) => event(id, 'state', 'resolved', 'detected', `detected again on ${ref}`)),
       ...back.map((id) => event(id, 'occurrence', 'fixed', 'present', `detected again on ${ref}`)),
       ...fixed.map((id) => event(id, 'occurrence', 'present', 'fixed', `no longer detected on ${ref}`)),
@@ -291,6 +305,30 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
     await trx.updateTable('scans').set({ summary_json: JSON.stringify(summary) }).where('id', '=', scanId).execute();
     return { scanId, summary, scopeKey };
   });
+}
+
+/**
+ * A producer's assessment (VEX, suppression) moves a matched vulnerability only while nobody has triaged it: a
+ * person's decision always stands. Returns the vulnerabilities moved.
+ */
+async function applyAssessments(trx: Trx, matched: Prepared[], vulnIdOf: Map<Prepared, number>, now: string): Promise<(Assessment & { id: number })[]> {
+  const wanted = matched.flatMap((p) => {
+    const a = assessmentOf(p.finding);
+    return a ? [{ ...a, id: vulnIdOf.get(p)! }] : [];
+  });
+  const moved: (Assessment & { id: number })[] = [];
+  for (const part of chunks(wanted)) {
+    const untriaged = new Set((await trx.selectFrom('vulnerabilities').select('id').where('id', 'in', part.map((a) => a.id)).where('state', '=', 'detected').execute()).map((r) => r.id));
+    for (const a of part.filter((x) => untriaged.has(x.id))) {
+      await trx
+        .updateTable('vulnerabilities')
+        .set({ state: a.state, dismissal_reason: a.state === 'dismissed' ? a.reason : null, resolved_at: a.state === 'resolved' ? now : null, updated_at: now })
+        .where('id', '=', a.id)
+        .execute();
+      moved.push(a);
+    }
+  }
+  return moved;
 }
 
 /**
