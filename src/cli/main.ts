@@ -56,6 +56,18 @@ function buildProgram(io: Io): Command {
   registerAdminCommands(program, io);
   registerRemoteCommands(program, io);
 
+  program
+    .command('formats')
+    .description('list the report formats Vigil detects and how each is recognised')
+    .option('--json', 'print one JSON object a line', false)
+    .action(async (opts: { json: boolean }) => {
+      // Loaded on demand, like serve: quick commands should not pay for the parsers.
+      const { formatList } = await import('../vulns/routes/formats.js');
+      for (const f of formatList()) {
+        io.out(opts.json ? `${JSON.stringify(f)}\n` : `${f.id.padEnd(18)} ${f.name} — ${f.detection}\n`);
+      }
+    });
+
   const everywhere = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     command.commands.forEach(everywhere);

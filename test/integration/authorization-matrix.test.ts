@@ -70,6 +70,8 @@ const expected: Record<string, Minimum> = {
   'POST /api/v1/vulnerabilities/:id/triage': 'project:maintainer',
   'POST /api/v1/projects/:project/vulnerabilities/triage': 'project:maintainer',
   'GET /api/v1/projects/:project/compare': 'project:reporter',
+  'GET /api/v1/formats': 'anyone',
+  'GET /api/v1/formats/generic.schema.json': 'anyone',
 };
 
 const minimalSastReport = {

@@ -11,6 +11,7 @@ import type { Services } from '../context.js';
 import { namespaceRoutes } from '../namespaces/routes.js';
 import { scanRoutes } from '../../vulns/routes/scans.js';
 import { vulnerabilityRoutes } from '../../vulns/routes/vulnerabilities.js';
+import { formatRoutes } from '../../vulns/routes/formats.js';
 import { installAccessControl } from './access.js';
 import { installMetrics } from './metrics.js';
 import { installProblemHandlers } from './problem.js';
@@ -86,6 +87,7 @@ export async function buildApp(svc: Services): Promise<FastifyInstance> {
   await app.register(auditRoutes(svc));
   await app.register(scanRoutes(svc));
   await app.register(vulnerabilityRoutes(svc));
+  await app.register(formatRoutes);
   await app.register(webRoutes, { root: webRoot(svc.config.webDir) });
   return app;
 }

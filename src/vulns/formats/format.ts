@@ -11,8 +11,10 @@ import type { Finding, ReportType, Scanner } from '../model.js';
  *    top-level value is handed over with keys `[index]`.
  *  - `xml`: `paths` are slash-separated element names from the root (`analysis/dependencies/dependency`); each
  *    matching element arrives whole as an XmlElement, with its ancestors' names and attributes.
+ *  - `csv`: a header line, then one record per row, handed over as an object keyed by the header with keys
+ *    `[row number]` (the header is row 1).
  */
-export type Container = 'json' | 'json-stream' | 'xml';
+export type Container = 'json' | 'json-stream' | 'xml' | 'csv';
 
 export interface JsonOpening {
   container: 'json';
@@ -38,7 +40,13 @@ export interface XmlOpening {
   attributes: Record<string, string>;
 }
 
-export type Opening = JsonOpening | JsonStreamOpening | XmlOpening;
+export interface CsvOpening {
+  container: 'csv';
+  /** The column names of the header line, trimmed and lower-cased. */
+  header: string[];
+}
+
+export type Opening = JsonOpening | JsonStreamOpening | XmlOpening | CsvOpening;
 
 export interface XmlElement {
   name: string;

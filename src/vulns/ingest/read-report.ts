@@ -1,5 +1,6 @@
 import { JSONParser } from '@streamparser/json';
 import { StringDecoder } from 'node:string_decoder';
+import { parse as parseCsv } from 'csv-parse';
 import { SaxesParser } from 'saxes';
 import type { Opening, Overrides, ReadResult, ReportFormat, ReportReader, XmlElement } from '../formats/format.js';
 import { FORMATS } from '../formats/registry.js';
@@ -33,6 +34,7 @@ function matcher(path: string, container: 'json' | 'xml'): (keys: (string | numb
 }
 
 function describe(opening: Opening): string {
+  if (opening.container === 'csv') return `a CSV file with columns ${opening.header.join(', ')}`;
   if (opening.container === 'xml') return `an XML document with root <${opening.root}>`;
   if (opening.container === 'json-stream') return 'a stream of JSON values';
   return opening.rootKind === 'array' ? 'a JSON array' : `a JSON object with keys ${opening.keys.slice(0, 8).join(', ') || '(none)'}`;
@@ -63,7 +65,7 @@ export async function readReport(source: AsyncIterable<Chunk>, limits: ReadLimit
   const prefix = Buffer.concat(head).toString('utf8');
   if (prefix.trim() === '') throw new ReportError('', 'the report is empty');
   const opening = sniff(prefix);
-  if (!opening) throw new ReportError('', 'a report must be JSON, JSON Lines or XML; this is neither');
+  if (!opening) throw new ReportError('', 'a report must be JSON, JSON Lines, XML or CSV with a header line; this is none of them');
   if ('invalid' in opening) throw new ReportError('', `not valid JSON: ${opening.invalid}`);
   const format = formats.find((f) => f.container === opening.container && f.detect(opening));
   if (!format) {
@@ -87,6 +89,7 @@ export async function readReport(source: AsyncIterable<Chunk>, limits: ReadLimit
     if (++findings > limits.maxFindings) throw new ReportLimitError(`the report has more than ${limits.maxFindings} findings (the configured limit)`);
   };
   if (opening.container === 'xml') await streamXml(rest(), reader, counted);
+  else if (opening.container === 'csv') await streamCsv(rest(), reader, counted);
   else await streamJson(rest(), reader, counted, opening.container === 'json-stream');
   return { format: format.id, ...withOverrides(reader.finish(), overrides) };
 }
@@ -202,5 +205,31 @@ async function streamXml(chunks: AsyncIterable<Chunk>, reader: ReportReader, cou
   } catch (error) {
     if (error instanceof ReportError || error instanceof ReportLimitError) throw error;
     throw new ReportError('', `not valid XML: ${(error as Error).message}`);
+  }
+}
+
+async function streamCsv(chunks: AsyncIterable<Chunk>, reader: ReportReader, counted: () => void): Promise<void> {
+  const parser = parseCsv({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true });
+  const feed = (async () => {
+    // A rejected row destroys the parser: stop waiting for a drain that will never come.
+    for await (const chunk of chunks) {
+      if (parser.destroyed) return;
+      if (!parser.write(chunk)) await new Promise((r) => (parser.once('drain', r), parser.once('close', r)));
+    }
+    parser.end();
+  })();
+  try {
+    let row = 1;
+    for await (const record of parser) {
+      row++;
+      counted();
+      reader.take([row], record, `/${row}`);
+    }
+    await feed;
+  } catch (error) {
+    parser.destroy();
+    await feed.catch(() => {});
+    if (error instanceof ReportError || error instanceof ReportLimitError) throw error;
+    throw new ReportError('', `not valid CSV: ${(error as Error).message}`);
   }
 }

@@ -1,6 +1,7 @@
 import { Tokenizer, TokenType } from '@streamparser/json';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { SaxesParser } from 'saxes';
-import type { JsonOpening, JsonStreamOpening, Opening, XmlOpening } from '../formats/format.js';
+import type { CsvOpening, JsonOpening, JsonStreamOpening, Opening, XmlOpening } from '../formats/format.js';
 
 /**
  * Looks at the first part of an upload (never the whole) and says what container it is and what it opens with:
@@ -105,10 +106,21 @@ function sniffXml(prefix: string): XmlOpening | null {
   return opening;
 }
 
-/** null when the prefix is neither JSON nor XML. */
+function sniffCsv(prefix: string): CsvOpening | null {
+  const firstLine = prefix.split(/\r?\n/, 1)[0] ?? '';
+  try {
+    const [header] = parseCsv(firstLine, { relax_quotes: true }) as string[][];
+    if (!header || header.length < 2 || header.some((h) => !/^[\w .-]{1,64}$/.test(h.trim()))) return null;
+    return { container: 'csv', header: header.map((h) => h.trim().toLowerCase()) };
+  } catch {
+    return null;
+  }
+}
+
+/** null when the prefix is neither JSON, XML nor a CSV with a header line. */
 export function sniff(prefix: string): Opening | Invalid | null {
   const start = prefix.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('<')) return sniffXml(start);
   if (start.startsWith('{') || start.startsWith('[')) return sniffJson(start);
-  return null;
+  return sniffCsv(start);
 }
