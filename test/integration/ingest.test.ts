@@ -296,7 +296,7 @@ describeEachDatabase('ingesting reports and tracking vulnerabilities across bran
       assert.equal(reply.body.type, 'urn:vigil:problem:validation', what);
     }
     assert.match((await upload(project.id, severity, 'ref=main')).body.detail, /Catastrophic/);
-    assert.equal((await upload(project.id, 'hello', 'ref=main')).body.detail, 'report: a report must be JSON, JSON Lines or XML; this is neither');
+    assert.equal((await upload(project.id, 'hello', 'ref=main')).body.detail, 'report: a report must be JSON, JSON Lines, XML or CSV with a header line; this is none of them');
     assert.match((await upload(project.id, { hello: 'world' }, 'ref=main')).body.detail, /^report: not a known report format: a JSON object with keys hello matches none of /);
     assert.match((await upload(project.id, '{"version": nope}', 'ref=main')).body.detail, /^report: not valid JSON: Unexpected "o"/);
     assert.match((await upload(project.id, reportFile('gitlab-branches/master/gl-sast-report.json').subarray(0, 3000), 'ref=main')).body.detail, /ends early after 3000 bytes/);

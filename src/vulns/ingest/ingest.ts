@@ -217,6 +217,7 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
       await trx.updateTable('vulnerabilities').set({ state: 'detected', resolved_at: null }).where('id', 'in', part).execute();
     }
     const assessed = await applyAssessments(trx, prepared.filter((_, i) => assignment[i] !== null), vulnIdOf, now);
+    await addAliases(trx, prepared.filter((_, i) => assignment[i] !== null), vulnIdOf);
     if (onDefault) await refreshFromDefaultBranch(trx, prepared.filter((_, i) => assignment[i] !== null), vulnIdOf);
 
     // Occurrences on this ref and scope.
@@ -305,6 +306,36 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
     await trx.updateTable('scans').set({ summary_json: JSON.stringify(summary) }).where('id', '=', scanId).execute();
     return { scanId, summary, scopeKey };
   });
+}
+
+/**
+ * Identifiers a matched finding brings that its vulnerability does not have yet — another scanner's alias for the
+ * same advisory (GHSA next to CVE), a new CWE — are added, so every name of the issue finds it.
+ */
+async function addAliases(trx: Trx, matched: Prepared[], vulnIdOf: Map<Prepared, number>): Promise<void> {
+  for (const part of chunks(matched)) {
+    const ids = [...new Set(part.map((p) => vulnIdOf.get(p)!))];
+    const rows = await trx.selectFrom('vulnerability_identifiers').select(['vulnerability_id', 'position', 'type', 'value']).where('vulnerability_id', 'in', ids).execute();
+    const known = new Map<number, { keys: Set<string>; next: number }>();
+    for (const r of rows) {
+      const entry = known.get(r.vulnerability_id) ?? { keys: new Set<string>(), next: 0 };
+      entry.keys.add(`${r.type}\u0000${r.value.toLowerCase()}`);
+      entry.next = Math.max(entry.next, r.position + 1);
+      known.set(r.vulnerability_id, entry);
+    }
+    const additions = part.flatMap((p) => {
+      const id = vulnIdOf.get(p)!;
+      const entry = known.get(id) ?? { keys: new Set<string>(), next: 0 };
+      known.set(id, entry);
+      return p.finding.identifiers.flatMap((i) => {
+        const key = `${i.type}\u0000${i.value.toLowerCase()}`;
+        if (entry.keys.has(key)) return [];
+        entry.keys.add(key);
+        return [{ vulnerability_id: id, position: entry.next++, type: i.type, value: i.value, name: i.name, url: i.url }];
+      });
+    });
+    for (const batch of chunks(additions)) await trx.insertInto('vulnerability_identifiers').values(batch).execute();
+  }
 }
 
 /**
