@@ -5,7 +5,7 @@ import { SaxesParser } from 'saxes';
 import type { Opening, Overrides, ReadResult, ReportFormat, ReportReader, XmlElement } from '../formats/format.js';
 import { FORMATS } from '../formats/registry.js';
 import { pointerSegment, ReportError } from '../formats/report-error.js';
-import { sniff, SNIFF_BYTES } from './sniff.js';
+import { jsonErrorText, sniff, SNIFF_BYTES } from './sniff.js';
 
 /**
  * Reads an uploaded report as it arrives. The first part is sniffed to pick the format; then the document is
@@ -143,7 +143,7 @@ async function streamJson(chunks: AsyncIterable<Chunk>, reader: ReportReader, co
     if (failure) throw failure;
   } catch (error) {
     if (error instanceof ReportError || error instanceof ReportLimitError) throw error;
-    const message = (error as Error).message.replace(/ in state \w+$/, '');
+    const message = jsonErrorText((error as Error).message);
     throw new ReportError('', `not valid JSON: ${/ended|end of|incomplete/i.test(message) ? `the document ends early after ${bytes} bytes (truncated?)` : message}`);
   }
 }
@@ -199,9 +199,10 @@ async function streamXml(chunks: AsyncIterable<Chunk>, reader: ReportReader, cou
       if (failure) throw failure;
     }
     parser.write(decoder.end());
+    // Unclosed elements at the end mean a cut-off upload: say so before saxes' generic "unclosed tag".
+    if (open.length > 0) throw new Error(`the document ends early inside <${open.at(-1)!.name}> (truncated?)`);
     parser.close();
     if (failure) throw failure;
-    if (open.length > 0) throw new Error(`the document ends early inside <${open.at(-1)!.name}> (truncated?)`);
   } catch (error) {
     if (error instanceof ReportError || error instanceof ReportLimitError) throw error;
     throw new ReportError('', `not valid XML: ${(error as Error).message}`);

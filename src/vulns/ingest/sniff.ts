@@ -9,6 +9,14 @@ import type { CsvOpening, JsonOpening, JsonStreamOpening, Opening, XmlOpening } 
  */
 export const SNIFF_BYTES = 256 * 1024;
 
+/** The JSON parser's message, in a user's words: where (as a byte offset) and what. */
+export function jsonErrorText(message: string): string {
+  return message
+    .replace(/ in state \w+$/, '')
+    .replace(/at chunk position "\d+" \(absolute position "(\d+)"\)/, 'at byte $1')
+    .replace(/at position "(\d+)"/, 'at byte $1');
+}
+
 /** A syntax error already visible in the opening. */
 export interface Invalid {
   invalid: string;
@@ -76,11 +84,12 @@ function sniffJson(prefix: string): JsonOpening | JsonStreamOpening | Invalid | 
   } catch (error) {
     syntaxError ??= (error as Error).message;
   }
-  if (syntaxError) return { invalid: String(syntaxError).replace(/ in state \w+$/, '') };
+  if (syntaxError) return { invalid: jsonErrorText(String(syntaxError)) };
   if (rootKind === null) return null;
   if (topValues > 1 && firstEnd > 0) {
     try {
-      return { container: 'json-stream', first: JSON.parse(prefix.slice(0, firstEnd)) };
+      // The tokenizer counts bytes, not UTF-16 units: cut the bytes.
+      return { container: 'json-stream', first: JSON.parse(Buffer.from(prefix, 'utf8').subarray(0, firstEnd).toString('utf8')) };
     } catch {
       return null;
     }
