@@ -67,6 +67,11 @@ export interface ReadResult {
   /** What the scan covered (from its header where it has one): decides "no longer detected". */
   scanners: Scanner[];
   reportTypes: ReportType[];
+  /**
+   * What was scanned, when the header says (an image for container scans): part of the scope, so a clean rescan
+   * of the same image closes what the last one found. Without it the scope falls back to the findings' images.
+   */
+  targets?: string[];
   findings: Finding[];
 }
 

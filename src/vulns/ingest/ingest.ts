@@ -112,7 +112,7 @@ async function existingFingerprints(trx: Trx, projectId: number, prepared: Prepa
 export async function ingestReport(svc: Services, request: ScanRequest, report: ParsedReport): Promise<{ scanId: number; summary: ScanSummary; scopeKey: string }> {
   const { project, ref } = request;
   const now = toDbTime(svc.clock.now());
-  const scopeKey = scopeKeyOf(report.reportTypes, report.scanners, report.findings);
+  const scopeKey = scopeKeyOf(report.reportTypes, report.scanners, report.findings, report.targets);
   const prepared = prepare(report.findings);
   const primaryScanner = report.scanners[0]!;
   const onDefault = ref === project.defaultBranch;

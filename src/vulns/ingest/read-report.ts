@@ -67,7 +67,19 @@ export async function readReport(source: AsyncIterable<Chunk>, limits: ReadLimit
   const opening = sniff(prefix);
   if (!opening) throw new ReportError('', 'a report must be JSON, JSON Lines, XML or CSV with a header line; this is none of them');
   if ('invalid' in opening) throw new ReportError('', `not valid JSON: ${opening.invalid}`);
-  const format = formats.find((f) => f.container === opening.container && f.detect(opening));
+  let format = formats.find((f) => f.container === opening.container && f.detect(opening));
+  let asStream = opening.container === 'json-stream';
+  // A JSON-lines report of one line (a clean `yarn audit` is just its summary) looks like a plain JSON object.
+  if (!format && opening.container === 'json' && opening.rootKind === 'object' && ended) {
+    let first: unknown;
+    try {
+      first = JSON.parse(prefix);
+    } catch {
+      throw new ReportError('', `not valid JSON: the document ends early after ${headBytes} bytes (truncated?)`);
+    }
+    format = formats.find((f) => f.container === 'json-stream' && f.detect({ container: 'json-stream', first }));
+    asStream = format !== undefined;
+  }
   if (!format) {
     const known = formats.filter((f) => f.container === opening.container).map((f) => f.name);
     throw new ReportError('', `not a known report format: ${describe(opening)} matches none of ${known.join(', ')}`);
@@ -90,7 +102,7 @@ export async function readReport(source: AsyncIterable<Chunk>, limits: ReadLimit
   };
   if (opening.container === 'xml') await streamXml(rest(), reader, counted);
   else if (opening.container === 'csv') await streamCsv(rest(), reader, counted);
-  else await streamJson(rest(), reader, counted, opening.container === 'json-stream');
+  else await streamJson(rest(), reader, counted, asStream);
   return { format: format.id, ...withOverrides(reader.finish(), overrides) };
 }
 
@@ -105,6 +117,7 @@ function withOverrides(result: ReadResult, overrides: Overrides): ReadResult {
     formatVersion: result.formatVersion,
     scanners,
     reportTypes: reportType ? [reportType] : result.reportTypes,
+    ...(result.targets && { targets: result.targets }),
     findings: result.findings.map((f) => ({ ...f, ...(scanner && { scanner }), ...(reportType && { reportType }) })),
   };
 }

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ReportError } from '../../src/vulns/formats/report-error.js';
+import { yarnAuditFormat } from '../../src/vulns/formats/yarn-audit.js';
+import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
+import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import { emptyLocation } from '../../src/vulns/model.js';
+
+// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
+const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
+const FIXTURE = path.join(REPORTS, 'yarn-audit/yarn_audit_multiple_cwes.json');
+const SCANNER = { id: 'yarn_audit', name: 'yarn audit', version: null, vendor: 'Yarn' };
+const SUMMARY = { type: 'auditSummary', data: { vulnerabilities: {}, dependencies: 1 } };
+
+/** A file path, or JSON Lines made of these records (strings are written as they are). */
+function read(source: string | Buffer | unknown[]): Promise<ParsedReport> {
+  const bytes = Array.isArray(source) ? Buffer.from(source.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n')) : source;
+  const stream = typeof bytes === 'string' ? fs.createReadStream(bytes) : Readable.from([bytes]);
+  return readReport(stream, { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [yarnAuditFormat]);
+}
+
+async function rejects(source: Buffer | unknown[], pointer: string, message: string | RegExp): Promise<void> {
+  await assert.rejects(read(source), (error: unknown) => {
+    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
+    assert.equal(error.pointer, pointer);
+    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
+    else assert.match(error.message, message);
+    return true;
+  });
+}
+
+/** An auditAdvisory record for minimist (advisory 1179) reached through `path`, with advisory overrides. */
+function advisoryRecord(path: string, advisory: Record<string, unknown> = {}): object {
+  return {
+    type: 'auditAdvisory',
+    data: {
+      resolution: { id: 1179, path, dev: false, optional: false, bundled: false },
+      advisory: {
+        id: 1179,
+        title: 'Prototype Pollution',
+        module_name: 'minimist',
+        severity: 'low',
+        cves: [],
+        cwe: 'CWE-471',
+        url: 'https://github.com/advisories/GHSA-vh95-rmgr-6w4m',
+        patched_versions: '>=1.2.3',
+        findings: [
+          { version: '0.0.8', paths: ['mkdirp>minimist'] },
+          { version: '1.2.0', paths: ['optimist>minimist', 'rc>minimist'] },
+        ],
+        ...advisory,
+      },
+    },
+  };
+}
+
+test('fixtures resolve under /work/shared', () => {
+  assert.equal(REPORTS, '/work/shared/fixtures/reports/');
+});
+
+describe('yarn audit: yarn-audit/yarn_audit_multiple_cwes.json', () => {
+  // Derived with Python: records = [json.loads(l) for l in f if l.strip()] → 11 auditAdvisory + 1 auditSummary.
+  // Keys (advisory.id, advisory.module_name, the findings[].version whose paths include resolution.path):
+  // (1028248, nth-check, 1.0.2) × 1, (1028029, node-fetch, 2.6.5) × 5, (1028226, ansi-regex, 4.1.0) × 5
+  // → 3 findings; severities moderate, high, moderate → medium 2, high 1.
+  test('one finding per advisory, package and installed version', async () => {
+    const report = await read(FIXTURE);
+    assert.equal(report.format, 'yarn_audit');
+    assert.equal(report.formatVersion, null);
+    assert.deepEqual(report.scanners, [SCANNER]);
+    assert.deepEqual(report.reportTypes, ['dependency_scanning']);
+    assert.deepEqual(
+      report.findings.map((f) => [f.location.package?.name, f.location.package?.version, f.severity]),
+      [
+        ['nth-check', '1.0.2', 'medium'],
+        ['node-fetch', '2.6.5', 'high'],
+        ['ansi-regex', '4.1.0', 'medium'],
+      ],
+    );
+  });
+
+  test('a whole finding: ansi-regex, CWEs merged over its five records (one writes cwe "[]")', async () => {
+    const ansiRegex = (await read(FIXTURE)).findings[2]!;
+    assert.deepEqual(ansiRegex, {
+      title: 'Inefficient Regular Expression Complexity in chalk/ansi-regex', // written with a leading space
+      description: 'ansi-regex is vulnerable to Inefficient Regular Expression Complexity',
+      severity: 'medium',
+      confidence: null,
+      reportType: 'dependency_scanning',
+      scanner: SCANNER,
+      identifiers: [
+        { type: 'cve', value: 'CVE-2021-3807', name: null, url: null },
+        { type: 'ghsa', value: 'GHSA-93q8-gq69-wqmw', name: null, url: 'https://github.com/advisories/GHSA-93q8-gq69-wqmw' },
+        { type: 'npm', value: '1028226', name: null, url: null },
+        { type: 'cwe', value: 'CWE-918', name: null, url: null },
+        { type: 'cwe', value: 'CWE-1333', name: null, url: null },
+      ],
+      location: { ...emptyLocation(), file: 'yarn.lock', package: { name: 'ansi-regex', version: '4.1.0', ecosystem: 'npm', purl: 'pkg:npm/ansi-regex@4.1.0', fixedVersions: ['>=5.0.1'] } },
+      solution: 'Upgrade to version 5.0.1 or later',
+      // `url`, then the URLs of the `references` Markdown list (the advisory URL, last there, only once).
+      links: [
+        'https://github.com/advisories/GHSA-93q8-gq69-wqmw',
+        'https://nvd.nist.gov/vuln/detail/CVE-2021-3807',
+        'https://github.com/chalk/ansi-regex/commit/8d1d7cdb586269882c4bdc1b7325d0c58c8f76f9',
+        'https://huntr.dev/bounties/5b3cf33b-ede0-4398-9974-800876dfd994',
+        'https://github.com/chalk/ansi-regex/issues/38#issuecomment-924086311',
+        'https://app.snyk.io/vuln/SNYK-JS-ANSIREGEX-1583908',
+        'https://github.com/chalk/ansi-regex/issues/38#issuecomment-925924774',
+      ].map((url) => ({ name: null, url })),
+      cvssVectors: [{ vendor: null, vector: 'CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H' }],
+      tracking: [],
+      snippet: null,
+      suppression: null,
+      baselineState: null,
+      relatedLocations: [],
+    });
+  });
+
+  test('the installed version is the one the resolution path reaches', async () => {
+    const report = await read([advisoryRecord('rc>minimist'), advisoryRecord('optimist>minimist'), advisoryRecord('mkdirp>minimist'), SUMMARY]);
+    assert.deepEqual(report.findings.map((f) => f.location.package?.version), ['1.2.0', '0.0.8']);
+    // A path that no findings entry lists: every version the advisory names.
+    assert.deepEqual((await read([advisoryRecord('elsewhere>minimist'), SUMMARY])).findings.map((f) => f.location.package?.version), ['0.0.8', '1.2.0']);
+  });
+
+  test('log lines before the audit records are recognised and skipped', async () => {
+    const report = await read(['{"type":"warning","data":"package.json: No license field"}', advisoryRecord('rc>minimist'), SUMMARY]);
+    assert.equal(report.findings.length, 1);
+  });
+});
+
+describe('yarn audit: detection', () => {
+  test('recognises exactly the yarn-audit fixture among all fixtures', () => {
+    const files = fs.readdirSync(REPORTS, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(REPORTS, f)).isFile() && !/LICENSE|README/.test(f));
+    assert.ok(files.length >= 70);
+    for (const file of files) {
+      const fd = fs.openSync(path.join(REPORTS, file), 'r');
+      const buffer = Buffer.alloc(SNIFF_BYTES);
+      const size = fs.readSync(fd, buffer, 0, SNIFF_BYTES, 0);
+      fs.closeSync(fd);
+      const opening = sniff(buffer.subarray(0, size).toString('utf8'));
+      const detected = opening !== null && !('invalid' in opening) && yarnAuditFormat.detect(opening);
+      assert.equal(detected, file.startsWith('yarn-audit/'), file);
+    }
+  });
+
+  test('other JSON Lines are not yarn audit', () => {
+    const detect = (text: string) => {
+      const opening = sniff(text);
+      return opening !== null && !('invalid' in opening) && yarnAuditFormat.detect(opening);
+    };
+    assert.equal(detect('{"type":"auditSummary","data":{}}\n{"type":"auditSummary","data":{}}'), true);
+    assert.equal(detect('{"type":"finding","data":{}}\n{"type":"finding","data":{}}'), false);
+    assert.equal(detect('{"type":"warning","data":"x","extra":1}\n{}'), false);
+    assert.equal(detect('{"type":"auditAdvisory","data":"x"}\n{}'), false);
+  });
+});
+
+describe('yarn audit: bad input', () => {
+  test('truncated: the first 60% of the fixture (mid-line), or cut at a line boundary before the summary', async () => {
+    const bytes = fs.readFileSync(FIXTURE);
+    await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /ends early.*truncated/);
+    const lines = bytes.toString('utf8').split('\n');
+    await rejects(Buffer.from(lines.slice(0, 6).join('\n')), '', 'the yarn audit stream ends before its auditSummary record (truncated?)');
+  });
+
+  test('yarn reported an error', async () => {
+    await rejects(['{"type":"info","data":"fetching"}', '{"type":"error","data":"Request failed \\"500 Internal Server Error\\""}'], '', 'yarn audit failed: "Request failed \\"500 Internal Server Error\\""');
+  });
+
+  test('wrong values, at /<record>/… pointers', async () => {
+    const good = advisoryRecord('rc>minimist');
+    await rejects([good, [1], SUMMARY], '/1', 'must be an object');
+    await rejects([good, { data: {} }, SUMMARY], '/1/type', 'must be a non-empty string');
+    await rejects([good, { type: 'auditAdvisory', data: 'x' }, SUMMARY], '/1/data', 'must be an object');
+    await rejects([good, { type: 'auditAdvisory', data: { resolution: {} } }, SUMMARY], '/1/data/advisory', 'must be an object');
+    await rejects([good, advisoryRecord('a', { severity: 'severe' }), SUMMARY], '/1/data/advisory/severity', '"severe" is not an npm severity; must be one of info, low, moderate, high, critical');
+    await rejects([good, advisoryRecord('a', { findings: [{ version: '1', paths: [1, {}] }] }), SUMMARY], '/1/data/advisory/findings/0/paths/1', 'must be a string');
+    await rejects([good, { type: 'auditAdvisory', data: { resolution: { path: [] }, advisory: good } }, SUMMARY], '/1/data/advisory/id', 'must be a non-empty string');
+    await rejects([good, { ...good, data: { ...(good as { data: object }).data, resolution: 'x' } }, SUMMARY], '/1/data/resolution', 'must be an object');
+    await rejects([good, { type: 'auditSummary', data: [] }], '/1/data', 'must be an object');
+  });
+});
