@@ -207,10 +207,12 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
 
     // Matched vulnerabilities: seen again now; resolved ones come back.
     const matchedIds = assignment.filter((id): id is number => id !== null);
+    // A finding its own report calls resolved (VEX) is not a sign that the issue is back.
+    const saidResolved = new Set(prepared.filter((p, i) => assignment[i] !== null && assessmentOf(p.finding)?.state === 'resolved').map((p) => vulnIdOf.get(p)!));
     const reopened: number[] = [];
     for (const part of chunks(matchedIds)) {
       const rows = await trx.selectFrom('vulnerabilities').select(['id', 'state']).where('id', 'in', part).execute();
-      reopened.push(...rows.filter((r) => r.state === 'resolved').map((r) => r.id));
+      reopened.push(...rows.filter((r) => r.state === 'resolved' && !saidResolved.has(r.id)).map((r) => r.id));
       await trx.updateTable('vulnerabilities').set({ last_detected_at: now, updated_at: now }).where('id', 'in', part).execute();
     }
     for (const part of chunks(reopened)) {
