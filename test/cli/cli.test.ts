@@ -71,6 +71,10 @@ for (const dialect of dialects) {
       assert.equal(help.code, 0);
       for (const word of ['serve', 'migrate', 'users', 'tokens', 'groups', 'projects', 'whoami', 'Exit codes:']) assert.ok(help.stdout.includes(word), word);
       assert.match(vigil(['tokens', 'create', '--help']).stdout, /--expires-in <duration>/);
+      const formats = vigil(['formats', '--json']);
+      assert.equal(formats.code, 0, formats.stderr);
+      const ids = formats.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+      for (const id of ['sarif', 'gitlab', 'trivy', 'grype', 'cyclonedx-xml', 'zap-xml', 'generic-csv']) assert.ok(ids.includes(id), id);
     });
 
     test('serve listens on PORT; remote commands use VIGIL_URL and VIGIL_TOKEN; SIGTERM stops it cleanly', async () => {

@@ -97,8 +97,9 @@ test(`mutated fixtures end in a clean error or a clean result (${fixtures.length
   for (const file of fixtures) {
     const bytes = fs.readFileSync(file);
     if (bytes.length === 0 || /LICENSE|README/.test(file)) continue;
-    // Big files get fewer runs: the point is coverage of shapes, not volume.
-    const runs = bytes.length > 1_000_000 ? 2 : bytes.length > 100_000 ? 6 : 16;
+    // Big files get fewer runs: the point is coverage of shapes, not volume. VIGIL_FUZZ_SCALE=10 digs deeper.
+    const scale = Number(process.env.VIGIL_FUZZ_SCALE ?? 1);
+    const runs = scale * (bytes.length > 1_000_000 ? 2 : bytes.length > 100_000 ? 6 : 16);
     let parsed: unknown = undefined;
     try {
       parsed = JSON.parse(bytes.toString('utf8'));
