@@ -127,6 +127,37 @@ describeEachDatabase('report formats through the upload route', (use) => {
     assert.deepEqual((await upload(project, clean)).body.summary, { new: 0, existing: 0, fixed: 5, reopened: 0, total: 0 });
   });
 
+  test('format names the format where the upload cannot: a clean Gitleaks run ([]) fixes the secrets it no longer finds', async () => {
+    const project = await newProject();
+    await upload(project, reportFile('gitleaks/gitleaks8_many.json'));
+    const send = (query: string, body: string) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/projects/${project}/scans?ref=main${query}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: body });
+    const undetectable = await send('', '[]');
+    assert.equal(undetectable.statusCode, 400);
+    assert.match(JSON.parse(undetectable.body).detail, /not a known report format: a JSON array/);
+    const clean = await send('&format=gitleaks', '[]');
+    assert.deepEqual(JSON.parse(clean.body).summary, { new: 0, existing: 0, fixed: 3, reopened: 0, total: 0 });
+    assert.match(JSON.parse((await send('&format=nessus', '[]')).body).detail, /"nessus" is not a format Vigil reads/);
+    assert.match(JSON.parse((await send('&format=zap-xml', '[]')).body).detail, /this upload is a JSON array, which is not how zap-xml reports look/);
+  });
+
+  test('a malformed or cut-off report of any container points at the problem', async () => {
+    const project = await newProject();
+    const trivy = reportJson('trivy/scheme_2_many_vulns.json');
+    trivy.Results[0].Vulnerabilities[1].Severity = 'SEVERE';
+    const bad = await upload(project, trivy);
+    assert.deepEqual([bad.status, bad.body.field], [400, 'report/Results/0/Vulnerabilities/1/Severity']);
+    const xml = reportFile('dependency-check/PR6439.xml');
+    const cut = await upload(project, xml.subarray(0, Math.floor(xml.length * 0.6)));
+    assert.equal(cut.status, 400);
+    assert.match(cut.body.detail, /^report: not valid XML: the document ends early inside <\w+> \(truncated\?\)$/);
+    const lines = reportFile('trufflehog/v3_github.json').toString('utf8').split('\n');
+    lines[1] = '{"SourceMetadata": 7, "DetectorName": "AWS"}';
+    const stream = await upload(project, Buffer.from(lines.join('\n')));
+    assert.deepEqual([stream.status, stream.body.field], [400, 'report/1/SourceMetadata']);
+    assert.equal((await vulns(project)).length, 0, 'nothing was written');
+  });
+
   test('a CycloneDX VEX "not_affected" analysis dismisses the vulnerability as not applicable, with its justification', async () => {
     const project = await newProject();
     await upload(project, reportFile('cyclonedx/vex-not_affected.json'));

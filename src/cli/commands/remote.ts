@@ -106,6 +106,7 @@ interface UploadOptions {
   pipeline?: string;
   scanner?: string;
   reportType?: string;
+  format?: string;
   idempotencyKey?: string;
   json: boolean;
   failOn?: Severity;
@@ -135,6 +136,7 @@ async function upload(io: Io, remote: Remote, file: string, opts: UploadOptions)
     pipeline_id: opts.pipeline,
     scanner: opts.scanner,
     report_type: opts.reportType,
+    format: opts.format,
     idempotency_key: opts.idempotencyKey,
   });
   try {
@@ -227,7 +229,7 @@ export function registerRemoteCommands(program: Command, io: Io): void {
 
   program
     .command('upload')
-    .description('upload a scanner report (GitLab security report or SARIF 2.1.0, optionally .gz) to a project on VIGIL_URL')
+    .description('upload a scanner report (any format `vigil formats` lists, optionally .gz) to a project on VIGIL_URL')
     .argument('<file>', 'the report; a name ending in .gz is sent as gzip')
     .requiredOption('--project <path>', 'full path of the project, e.g. acme/api')
     .requiredOption('--ref <branch>', 'the branch that was scanned')
@@ -235,6 +237,7 @@ export function registerRemoteCommands(program: Command, io: Io): void {
     .option('--pipeline <id>', 'the CI pipeline or job that produced the report')
     .option('--scanner <name>', "override the scanner named in the report")
     .option('--report-type <type>', 'override the report type (sast, dependency_scanning, …)')
+    .option('--format <id>', 'the report format (see `vigil formats`), when it cannot be detected — e.g. an empty Gitleaks []')
     .option('--idempotency-key <key>', 'upload at most once: a retry with the same key returns the first scan')
     .option('--json', 'print the API response as one line of JSON instead of the summary', false)
     .addOption(

@@ -59,6 +59,8 @@ export interface XmlElement {
 export interface Overrides {
   scanner: string | null;
   reportType: ReportType | null;
+  /** A format id: skip detection (an empty Gitleaks `[]` says nothing about what wrote it). */
+  format?: string | null;
 }
 
 /** What a reader returns when the document ends: the findings and what the scan covered. */

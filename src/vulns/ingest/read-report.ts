@@ -67,7 +67,12 @@ export async function readReport(source: AsyncIterable<Chunk>, limits: ReadLimit
   const opening = sniff(prefix);
   if (!opening) throw new ReportError('', 'a report must be JSON, JSON Lines, XML or CSV with a header line; this is none of them');
   if ('invalid' in opening) throw new ReportError('', `not valid JSON: ${opening.invalid}`);
-  let format = formats.find((f) => f.container === opening.container && f.detect(opening));
+  if (overrides.format && !formats.some((f) => f.id === overrides.format)) {
+    throw new ReportError('', `"${overrides.format}" is not a format Vigil reads (known: ${formats.map((f) => f.id).join(', ')})`);
+  }
+  const named = overrides.format ? formats.find((f) => f.id === overrides.format && f.container === opening.container) : undefined;
+  if (overrides.format && !named) throw new ReportError('', `this upload is ${describe(opening)}, which is not how ${overrides.format} reports look`);
+  let format = named ?? formats.find((f) => f.container === opening.container && f.detect(opening));
   let asStream = opening.container === 'json-stream';
   // A JSON-lines report of one line (a clean `yarn audit` is just its summary) looks like a plain JSON object.
   if (!format && opening.container === 'json' && opening.rootKind === 'object' && ended) {

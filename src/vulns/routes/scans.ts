@@ -54,6 +54,7 @@ const UploadQuery = Type.Object(
     pipeline_id: Type.Optional(Line(255)),
     scanner: Type.Optional(Line(100)),
     report_type: Type.Optional(Type.Union(REPORT_TYPES.map((t) => Type.Literal(t)))),
+    format: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,50}$', description: 'a format id from GET /api/v1/formats: skips detection' })),
     idempotency_key: Type.Optional(Line(255)),
   },
   Closed,
@@ -103,7 +104,7 @@ export const scanRoutes =
           svc,
           { project, ref: q.ref, commitSha: q.commit ?? null, pipelineId: q.pipeline_id ?? null, idempotencyKey, actor: actorOf(request) },
           body,
-          { gzip, overrides: { scanner: q.scanner ?? null, reportType: (q.report_type as ReportType | undefined) ?? null } },
+          { gzip, overrides: { scanner: q.scanner ?? null, reportType: (q.report_type as ReportType | undefined) ?? null, format: q.format ?? null } },
         );
         return reply.code(replayed ? 200 : 201).send({ scan: scanJson(scan), summary: scan.summary, replayed });
       },
