@@ -8,7 +8,7 @@ import type { Selectable } from 'kysely';
 import { AppError, notFound } from '../platform/errors.js';
 import { ReportError } from './formats/report-error.js';
 import { ingestReport, type ScanRequest, type ScanSummary } from './ingest/ingest.js';
-import { readReport, ReportLimitError, type Overrides } from './ingest/read-report.js';
+import { readAll, ReportLimitError, type Overrides } from './ingest/read-report.js';
 
 export interface Scan {
   id: number;
@@ -66,11 +66,16 @@ export async function uploadScan(
       return { scan: earlier, replayed: true };
     }
   }
-  const source = options.gzip ? body.pipe(createGunzip()) : body;
+  const stream = options.gzip ? body.pipe(createGunzip()) : body;
   let report;
   try {
-    report = await readReport(source, { maxBytes: svc.config.maxReportBytes, maxFindings: svc.config.maxFindings }, options.overrides);
+    // Not destroyed on return: destroying the request would also cut off the error response.
+    const source = stream.iterator({ destroyOnReturn: false });
+    report = await readAll(source, { maxBytes: svc.config.maxReportBytes, maxFindings: svc.config.maxFindings }, options.overrides);
   } catch (error) {
+    // Refused half-way: discard the rest of the upload so the connection can finish and the answer arrive.
+    if (stream !== body) body.unpipe();
+    body.resume();
     if (error instanceof ReportError) {
       const field = `report${error.pointer}`;
       throw new AppError('validation', `${field}: ${error.message.slice(error.message.indexOf(': ') + 2)}`, { field, errors: [{ field, message: error.message }] });

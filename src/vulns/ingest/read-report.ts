@@ -111,6 +111,18 @@ export async function readReport(source: AsyncIterable<Chunk>, limits: ReadLimit
   return { format: format.id, ...withOverrides(reader.finish(), overrides) };
 }
 
+/**
+ * Runs readReport and, however it ends, lets go of the source: the caller decides what happens to the rest of an
+ * upload that was refused half-way (drain it, so the answer still reaches the client).
+ */
+export async function readAll(source: AsyncIterableIterator<Chunk>, limits: ReadLimits, overrides: Overrides): Promise<ParsedReport> {
+  try {
+    return await readReport({ [Symbol.asyncIterator]: () => source }, limits, overrides);
+  } finally {
+    await source.return?.();
+  }
+}
+
 const UNKNOWN_SCANNER = { id: 'unknown', name: 'unknown scanner', version: null, vendor: null };
 
 /** The uploader's `scanner` / `report_type` win over what the report says, for every finding and for the scope. */
