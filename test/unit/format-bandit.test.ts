@@ -1,36 +1,14 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { banditFormat } from '../../src/vulns/formats/bandit.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { emptyLocation, type Finding } from '../../src/vulns/model.js';
+import { fixturePath, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, tally, truncated, type ReportInput } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const MANY = path.join(REPORTS, 'bandit/many_vulns.json');
+const MANY = fixturePath('bandit/many_vulns.json');
 
-function read(source: string | Buffer | object): Promise<ParsedReport> {
-  const bytes = typeof source === 'string' ? null : Buffer.isBuffer(source) ? source : Buffer.from(JSON.stringify(source));
-  const stream = bytes === null ? fs.createReadStream(source as string) : Readable.from([bytes]);
-  return readReport(stream, { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [banditFormat]);
-}
-
-const count = (values: unknown[]) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [String(v)]: (acc[String(v)] ?? 0) + 1 }), {});
-
-async function rejects(source: Buffer | object, pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+const read = (input: ReportInput): Promise<ParsedReport> => readWith([banditFormat], input);
+const rejects = (input: ReportInput, pointer: string, message: string | RegExp) => rejectsAt(read(input), pointer, message);
 
 /** A one-result Bandit document; `result` is merged over a valid result. */
 function doc(result: Record<string, unknown> = {}): object {
@@ -64,27 +42,19 @@ async function one(result: Record<string, unknown> = {}): Promise<Finding> {
   return findings[0]!;
 }
 
-/** Every fixture file under REPORTS, relative. */
-function fixtureFiles(dir = REPORTS): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return fixtureFiles(full);
-    return /^(LICENSE|README)/.test(e.name) ? [] : [path.relative(REPORTS, full)];
-  });
-}
 
 describe('Bandit JSON: fixture', () => {
   test('many_vulns.json: 214 findings, 155 medium and 59 low', async () => {
     // python: len(results) = 214; Counter(issue_severity) = {MEDIUM: 155, LOW: 59} (= metrics._totals SEVERITY.*).
     const report = await read(MANY);
-    assert.equal(REPORTS, '/work/shared/fixtures/reports/');
+    assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
     assert.equal(report.format, 'bandit');
     assert.equal(report.findings.length, 214);
-    assert.deepEqual(count(report.findings.map((f) => f.severity)), { low: 59, medium: 155 });
+    assert.deepEqual(tally(report.findings.map((f) => f.severity)), { low: 59, medium: 155 });
     // python: Counter(issue_confidence) = {HIGH: 205, MEDIUM: 6, LOW: 3}.
-    assert.deepEqual(count(report.findings.map((f) => f.confidence)), { HIGH: 205, MEDIUM: 6, LOW: 3 });
+    assert.deepEqual(tally(report.findings.map((f) => f.confidence)), { HIGH: 205, MEDIUM: 6, LOW: 3 });
     // python: Counter(test_id).
-    assert.deepEqual(count(report.findings.map((f) => f.identifiers[0]!.value)), {
+    assert.deepEqual(tally(report.findings.map((f) => f.identifiers[0]!.value)), {
       B110: 20, B308: 54, B703: 47, B303: 35, B101: 18, B410: 10, B320: 10, B105: 4, B311: 4, B608: 3, B403: 2, B301: 2, B104: 2, B405: 1, B314: 1, B310: 1,
     });
     // This Bandit (2020) writes no issue_cwe: one identifier each.
@@ -130,15 +100,7 @@ describe('Bandit JSON: fixture', () => {
 
 describe('Bandit JSON: detection', () => {
   test('recognises the Bandit fixture and no other', () => {
-    const recognised = fixtureFiles().filter((file) => {
-      const fd = fs.openSync(path.join(REPORTS, file), 'r');
-      const buffer = Buffer.alloc(SNIFF_BYTES);
-      const length = fs.readSync(fd, buffer, 0, SNIFF_BYTES, 0);
-      fs.closeSync(fd);
-      const opening = sniff(buffer.subarray(0, length).toString('utf8'));
-      return opening !== null && !('invalid' in opening) && banditFormat.detect(opening);
-    });
-    assert.deepEqual(recognised, ['bandit/many_vulns.json']);
+    assert.deepEqual(recognisedFixtures(banditFormat), ['bandit/many_vulns.json']);
   });
 
   test('an empty Bandit report is recognised', async () => {
@@ -179,8 +141,7 @@ describe('Bandit JSON: values', () => {
 
 describe('Bandit JSON: bad input', () => {
   test('a truncated report ends early', async () => {
-    const bytes = fs.readFileSync(MANY);
-    await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /ends early after \d+ bytes \(truncated\?\)/);
+    await rejects(truncated(MANY), '', /ends early after \d+ bytes \(truncated\?\)/);
   });
 
   test('wrong values name their pointer', async () => {

@@ -1,38 +1,26 @@
 import assert from 'node:assert/strict';
-import { closeSync, createReadStream, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { cyclonedxJsonFormat, cyclonedxXmlFormat, parsePurl } from '../../src/vulns/formats/cyclonedx.js';
 import { TRUNCATION_MARKER } from '../../src/vulns/formats/limits.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { emptyLocation, type Finding } from '../../src/vulns/model.js';
+import { allFixtureFiles, fixturePath, readWith, recognisedFixtures, rejectsAt, tally, truncated } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = new URL('../../../../shared/fixtures/reports/', import.meta.url);
 const FORMATS = [cyclonedxJsonFormat, cyclonedxXmlFormat];
-const LIMITS = { maxBytes: 1e9, maxFindings: 1e7 };
-const NO_OVERRIDES = { scanner: null, reportType: null };
 const FALLBACK_SCANNER = { id: 'cyclonedx', name: 'CycloneDX', version: null, vendor: null };
 
 const cache = new Map<string, Promise<ParsedReport>>();
 function fixture(name: string): Promise<ParsedReport> {
   if (!cache.has(name)) {
-    cache.set(name, readReport(createReadStream(new URL(`cyclonedx/${name}`, REPORTS)), LIMITS, NO_OVERRIDES, FORMATS));
+    cache.set(name, readWith(FORMATS, fixturePath(`cyclonedx/${name}`)));
   }
   return cache.get(name)!;
 }
 
+/** Reads a document given as its text (or bytes). */
 function read(text: string | Buffer): Promise<ParsedReport> {
-  return readReport(
-    (async function* () {
-      yield text;
-    })(),
-    LIMITS,
-    NO_OVERRIDES,
-    FORMATS,
-  );
+  return readWith(FORMATS, Buffer.from(text));
 }
 
 /** A JSON BOM around the given vulnerabilities (and components, metadata, …). */
@@ -40,62 +28,28 @@ function bom(parts: Record<string, unknown>): string {
   return JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, ...parts });
 }
 
-async function assertReportError(promise: Promise<unknown>, pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
-
-function tally(findings: Finding[], key: (f: Finding) => string | null | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const f of findings) out[String(key(f))] = (out[String(key(f))] ?? 0) + 1;
-  return out;
-}
-
 const EMPTY_LOCATION = emptyLocation();
-
-function allFiles(dir: URL): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const url = new URL(name, dir);
-    if (statSync(url).isDirectory()) return allFiles(new URL(`${name}/`, dir)).map((f) => `${name}/${f}`);
-    return /^(README|LICENSE)/.test(name) ? [] : [name];
-  });
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('detection', () => {
   test('the fixtures resolve to /work/shared', () => {
-    assert.equal(fileURLToPath(new URL('cyclonedx/vex.json', REPORTS)), '/work/shared/fixtures/reports/cyclonedx/vex.json');
+    assert.equal(fixturePath('cyclonedx/vex.json'), '/work/shared/fixtures/reports/cyclonedx/vex.json');
   });
 
   test('true for exactly the CycloneDX fixtures, false for every other fixture', () => {
-    const files = allFiles(REPORTS);
+    const files = allFixtureFiles();
     assert.ok(files.length >= 70, `only ${files.length} fixtures found`);
-    const detected: Record<string, string[]> = {};
-    for (const file of files) {
-      const fd = openSync(new URL(file, REPORTS), 'r');
-      const buffer = Buffer.alloc(SNIFF_BYTES);
-      const prefix = buffer.subarray(0, readSync(fd, buffer, 0, SNIFF_BYTES, 0)).toString('utf8');
-      closeSync(fd);
-      const opening = sniff(prefix);
-      const hits = opening && !('invalid' in opening) ? FORMATS.filter((f) => f.container === opening.container && f.detect(opening)) : [];
-      if (hits.length > 0) detected[file] = hits.map((f) => f.id);
-    }
-    assert.deepEqual(detected, {
-      'cyclonedx/grype.xml': ['cyclonedx-xml'],
-      'cyclonedx/issue_9277.json': ['cyclonedx-json'],
-      'cyclonedx/valid-vulnerability-1.4.json': ['cyclonedx-json'],
-      'cyclonedx/vex-affected.json': ['cyclonedx-json'],
-      'cyclonedx/vex-fixed.json': ['cyclonedx-json'],
-      'cyclonedx/vex-not_affected.json': ['cyclonedx-json'],
-      'cyclonedx/vex-under_investigation.json': ['cyclonedx-json'],
-      'cyclonedx/vex.json': ['cyclonedx-json'],
-    });
+    assert.deepEqual(recognisedFixtures(cyclonedxJsonFormat), [
+      'cyclonedx/issue_9277.json',
+      'cyclonedx/valid-vulnerability-1.4.json',
+      'cyclonedx/vex-affected.json',
+      'cyclonedx/vex-fixed.json',
+      'cyclonedx/vex-not_affected.json',
+      'cyclonedx/vex-under_investigation.json',
+      'cyclonedx/vex.json',
+    ]);
+    assert.deepEqual(recognisedFixtures(cyclonedxXmlFormat), ['cyclonedx/grype.xml']);
   });
 
   test('other shapes are rejected: another namespace, another root, a JSON object without bomFormat', () => {
@@ -730,13 +684,11 @@ describe('packages, files and fixed versions', () => {
 describe('bad input', () => {
   test('truncated documents (the first 60% of the bytes) end early', async () => {
     for (const name of ['issue_9277.json', 'vex.json']) {
-      const bytes = readFileSync(new URL(`cyclonedx/${name}`, REPORTS));
-      await assertReportError(read(bytes.subarray(0, Math.floor(bytes.length * 0.6))), '', /ends early|truncated/);
+      await rejectsAt(read(truncated(`cyclonedx/${name}`)), '', /ends early|truncated/);
     }
     // The XML driver reports saxes' own message for a document cut short ("unclosed tag: …") before its
     // "ends early" check can run.
-    const xml = readFileSync(new URL('cyclonedx/grype.xml', REPORTS));
-    await assertReportError(read(xml.subarray(0, Math.floor(xml.length * 0.6))), '', /not valid XML: .*(ends early|truncated|unclosed tag)/);
+    await rejectsAt(read(truncated('cyclonedx/grype.xml')), '', /not valid XML: .*(ends early|truncated|unclosed tag)/);
   });
 
   const cases: [string, Record<string, unknown>, string, string][] = [
@@ -791,10 +743,10 @@ describe('bad input', () => {
     ['a specVersion that is not a string', { specVersion: true }, '/specVersion', 'must be a string'],
   ];
   for (const [what, parts, pointer, message] of cases) {
-    test(`JSON: ${what} → ${pointer}`, () => assertReportError(read(bom(parts)), pointer, message));
+    test(`JSON: ${what} → ${pointer}`, () => rejectsAt(read(bom(parts)), pointer, message));
   }
 
-  const grype = () => readFileSync(new URL('cyclonedx/grype.xml', REPORTS), 'utf8');
+  const grype = () => readFileSync(fixturePath('cyclonedx/grype.xml'), 'utf8');
   const xmlCases: [string, () => string, string, string][] = [
     [
       'an unknown analysis state',
@@ -822,6 +774,6 @@ describe('bad input', () => {
     ],
   ];
   for (const [what, xml, pointer, message] of xmlCases) {
-    test(`XML: ${what} → ${pointer}`, () => assertReportError(read(xml()), pointer, message));
+    test(`XML: ${what} → ${pointer}`, () => rejectsAt(read(xml()), pointer, message));
   }
 });

@@ -1,35 +1,17 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { dependencyCheckFormat, dependencyFile } from '../../src/vulns/formats/dependency-check.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
-import { emptyLocation, type Finding } from '../../src/vulns/model.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
+import { sniff } from '../../src/vulns/ingest/sniff.js';
+import { emptyLocation } from '../../src/vulns/model.js';
+import { allFixtureFiles, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, severities, truncated } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const FIXTURE = path.join(REPORTS, 'dependency-check/PR6439.xml');
+const FIXTURE = fixturePath('dependency-check/PR6439.xml');
 const SCANNER = { id: 'dependency_check', name: 'OWASP Dependency-Check', version: '7.3.0', vendor: 'OWASP' };
 const DEPENDENCY = '/analysis/dependencies/dependency[1]';
 
-function read(source: string | Buffer): Promise<ParsedReport> {
-  const stream = typeof source === 'string' ? fs.createReadStream(source) : Readable.from([source]);
-  return readReport(stream, { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [dependencyCheckFormat]);
-}
-
-async function rejects(source: Buffer, pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+const read = (input: string | Buffer): Promise<ParsedReport> => readWith([dependencyCheckFormat], input);
+const rejects = (input: Buffer, pointer: string, message: string | RegExp) => rejectsAt(read(input), pointer, message);
 
 /** A report with these `<dependency>` bodies (and attributes). */
 function xml(...dependencies: [string, string?][]): Buffer {
@@ -43,12 +25,8 @@ const PURL = '<identifiers><package confidence="HIGH"><id>pkg:maven/org.yaml/sna
 const vulnerability = (inner: string, source = 'NVD') => `<vulnerabilities><vulnerability source="${source}">${inner}</vulnerability></vulnerabilities>`;
 const jar = (inner: string, file = '/src/lib/snakeyaml-1.33.jar') => `<fileName>snakeyaml-1.33.jar</fileName><filePath>${file}</filePath>${PURL}${inner}`;
 
-function tally(findings: Finding[]): Record<string, number> {
-  return findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.severity]: (acc[f.severity] ?? 0) + 1 }), {});
-}
-
 test('fixtures resolve under /work/shared', () => {
-  assert.equal(REPORTS, '/work/shared/fixtures/reports/');
+  assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
 });
 
 describe('Dependency-Check: dependency-check/PR6439.xml', () => {
@@ -62,7 +40,7 @@ describe('Dependency-Check: dependency-check/PR6439.xml', () => {
     assert.deepEqual(report.scanners, [SCANNER]);
     assert.deepEqual(report.reportTypes, ['dependency_scanning']);
     assert.equal(report.findings.length, 26);
-    assert.deepEqual(tally(report.findings), { medium: 16, high: 8, critical: 2 });
+    assert.deepEqual(severities(report.findings), { medium: 16, high: 8, critical: 2 });
     assert.equal(new Set(report.findings.map((f) => f.location.package?.purl)).size, 16);
     // Every artifact is in the Jenkins agent's ~/.m2 cache: no repository file.
     assert.ok(report.findings.every((f) => f.location.file === null && f.location.package?.ecosystem === 'maven'));
@@ -169,17 +147,8 @@ describe('Dependency-Check: synthetic reports', () => {
 
 describe('Dependency-Check: detection', () => {
   test('recognises exactly the dependency-check fixture among all fixtures', () => {
-    const files = fs.readdirSync(REPORTS, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(REPORTS, f)).isFile() && !/LICENSE|README/.test(f));
-    assert.ok(files.length >= 70);
-    for (const file of files) {
-      const fd = fs.openSync(path.join(REPORTS, file), 'r');
-      const buffer = Buffer.alloc(SNIFF_BYTES);
-      const size = fs.readSync(fd, buffer, 0, SNIFF_BYTES, 0);
-      fs.closeSync(fd);
-      const opening = sniff(buffer.subarray(0, size).toString('utf8'));
-      const detected = opening !== null && !('invalid' in opening) && dependencyCheckFormat.detect(opening);
-      assert.equal(detected, file.startsWith('dependency-check/'), file);
-    }
+    assert.ok(allFixtureFiles().length >= 70);
+    assert.deepEqual(recognisedFixtures(dependencyCheckFormat), fixturesIn('dependency-check'));
   });
 
   test('an <analysis> root in another namespace is not Dependency-Check', () => {
@@ -191,9 +160,8 @@ describe('Dependency-Check: detection', () => {
 
 describe('Dependency-Check: bad input', () => {
   test('truncated: the first 60% of the fixture', async () => {
-    const bytes = fs.readFileSync(FIXTURE);
     // The XML driver reports saxes' "unclosed tag" before its own "ends early inside <…> (truncated?)".
-    await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /^\/: not valid XML: .*(unclosed tag|ends early)/);
+    await rejects(truncated(FIXTURE), '', /^\/: not valid XML: .*(unclosed tag|ends early)/);
   });
 
   test('wrong values, at their element paths', async () => {

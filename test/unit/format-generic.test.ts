@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { GENERIC_JSON_SCHEMA, genericCsvFormat, genericJsonFormat } from '../../src/vulns/formats/generic.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport } from '../../src/vulns/ingest/read-report.js';
+import { readWith, rejectsAt } from '../support/report-fixtures.js';
 
-const read = (text: string) =>
-  readReport(Readable.from([Buffer.from(text)]), { maxBytes: 1e8, maxFindings: 1e6 }, { scanner: null, reportType: null }, [genericJsonFormat, genericCsvFormat]);
-
-async function rejects(text: string, pointer: string, message: RegExp) {
-  await assert.rejects(read(text), (error: unknown) => {
-    assert.ok(error instanceof ReportError, String(error));
-    assert.equal(error.pointer, pointer);
-    assert.match(error.message, message);
-    return true;
-  });
-}
+const read = (text: string) => readWith([genericJsonFormat, genericCsvFormat], Buffer.from(text), { maxBytes: 1e8, maxFindings: 1e6 });
+const rejects = (text: string, pointer: string, message: RegExp) => rejectsAt(read(text), pointer, message);
 
 const doc = {
   vigil_generic_version: '1',

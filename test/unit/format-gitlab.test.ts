@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { PartialFinding } from '../../src/vulns/formats/contract.js';
 import { gitlabHeader, gitlabVulnerability, looksLikeGitlab } from '../../src/vulns/formats/gitlab.js';
 import { FIELD_LIMITS, TRUNCATION_MARKER } from '../../src/vulns/formats/limits.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
 import { REPORT_TYPES } from '../../src/vulns/model.js';
-
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = new URL('../../../../shared/fixtures/reports/', import.meta.url);
+import { fixturesIn, reportFile, reportJson, tally, throwsAt } from '../support/report-fixtures.js';
 
 interface Doc {
   version?: unknown;
@@ -17,7 +13,7 @@ interface Doc {
 }
 
 function load(name: string): Doc {
-  return JSON.parse(readFileSync(new URL(name, REPORTS), 'utf8')) as Doc;
+  return reportJson(name) as Doc;
 }
 
 function parseAll(name: string): PartialFinding[] {
@@ -29,24 +25,11 @@ function header(name: string) {
   return gitlabHeader({ version: doc.version, scan: doc.scan });
 }
 
-function tally<T extends string>(values: T[]): Record<string, number> {
-  return values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
-}
-
 /** Every string anywhere in a value. */
 function strings(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (value === null || typeof value !== 'object') return [];
   return Object.values(value).flatMap(strings);
-}
-
-function assertReportError(fn: () => unknown, pointer: string, message: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    assert.equal(error.message, `${pointer}: ${message}`);
-    return true;
-  });
 }
 
 /** A minimal valid vulnerability, with overrides. */
@@ -65,17 +48,12 @@ function vuln(overrides: Record<string, unknown> = {}): Record<string, unknown> 
 
 describe('every GitLab fixture', () => {
   /** The README's table: `| \`gitlab/…json\` | … | N vulnerabilities … |`. */
-  const readme = readFileSync(new URL('README.md', REPORTS), 'utf8');
+  const readme = reportFile('README.md').toString('utf8');
   const counts = new Map<string, number>();
   for (const match of readme.matchAll(/^\| `(gitlab(?:-branches)?\/[^`]+)` \|.*\| (\d+) vulnerabilit[^|]*\|$/gm)) {
     counts.set(match[1]!, Number(match[2]));
   }
-  const onDisk = [
-    ...readdirSync(new URL('gitlab/', REPORTS)).map((f) => `gitlab/${f}`),
-    ...['master', 'feature-branch'].flatMap((dir) =>
-      readdirSync(new URL(`gitlab-branches/${dir}/`, REPORTS)).map((f) => `gitlab-branches/${dir}/${f}`),
-    ),
-  ].sort();
+  const onDisk = [...fixturesIn('gitlab'), ...fixturesIn('gitlab-branches')].sort();
 
   test('the README lists exactly the 31 files on disk, 1,140 vulnerabilities in all', () => {
     assert.deepEqual([...counts.keys()].sort(), onDisk);
@@ -94,7 +72,7 @@ describe('every GitLab fixture', () => {
         const pointer = `/vulnerabilities/${i}`;
         if (refused.get(name) === i) {
           const parse = () => gitlabVulnerability(raw, pointer);
-          assertReportError(parse, `${pointer}/identifiers`, 'at least one identifier is required');
+          throwsAt(parse, `${pointer}/identifiers`, 'at least one identifier is required');
           return;
         }
         const finding = gitlabVulnerability(raw, pointer);
@@ -627,13 +605,13 @@ describe('bad input', () => {
   test('a vulnerability that is not an object', () => {
     for (const raw of [null, [], 'x', 5]) {
       const parse = () => gitlabVulnerability(raw, '/vulnerabilities/7');
-      assertReportError(parse, '/vulnerabilities/7', 'must be an object');
+      throwsAt(parse, '/vulnerabilities/7', 'must be an object');
     }
   });
 
   test('a wrong severity names the allowed values', () => {
     for (const severity of ['Severe', '', 3]) {
-      assertReportError(
+      throwsAt(
         () => gitlabVulnerability(vuln({ severity }), '/vulnerabilities/3'),
         '/vulnerabilities/3/severity',
         `${JSON.stringify(severity)} is not a severity; must be one of Critical, High, Medium, Low, Info, Unknown`,
@@ -643,18 +621,18 @@ describe('bad input', () => {
 
   test('missing or empty identifiers', () => {
     for (const identifiers of [undefined, null, []]) {
-      assertReportError(
+      throwsAt(
         () => gitlabVulnerability(vuln({ identifiers }), '/vulnerabilities/4'),
         '/vulnerabilities/4/identifiers',
         'at least one identifier is required',
       );
     }
-    assertReportError(
+    throwsAt(
       () => gitlabVulnerability(vuln({ identifiers: { type: 'cve' } }), '/vulnerabilities/4'),
       '/vulnerabilities/4/identifiers',
       'must be an array',
     );
-    assertReportError(
+    throwsAt(
       () => gitlabVulnerability(vuln({ identifiers: [{ type: 'cve', name: 'x', value: 'CVE-1' }, 'CVE-2'] }), '/v/4'),
       '/v/4/identifiers/1',
       'must be an object',
@@ -663,18 +641,18 @@ describe('bad input', () => {
 
   test('an identifier value or type that is not a non-empty string', () => {
     for (const value of [true, {}, [], '', '  ', undefined]) {
-      assertReportError(
+      throwsAt(
         () => gitlabVulnerability(vuln({ identifiers: [{ type: 'cve', name: 'x', value }] }), '/vulnerabilities/2'),
         '/vulnerabilities/2/identifiers/0/value',
         'must be a non-empty string',
       );
     }
-    assertReportError(
+    throwsAt(
       () => gitlabVulnerability(vuln({ identifiers: [{ name: 'x', value: 'y' }] }), '/vulnerabilities/2'),
       '/vulnerabilities/2/identifiers/0/type',
       'must be a non-empty string',
     );
-    assertReportError(
+    throwsAt(
       () => gitlabVulnerability(vuln({ identifiers: [{ type: 'cve', name: { en: 'x' }, value: 'y' }] }), '/v/2'),
       '/v/2/identifiers/0/name',
       'must be a string',
@@ -683,7 +661,7 @@ describe('bad input', () => {
 
   test('a location that is not an object', () => {
     for (const location of [undefined, null, [], 'app.py', 3]) {
-      assertReportError(
+      throwsAt(
         () => gitlabVulnerability(vuln({ location }), '/vulnerabilities/1'),
         '/vulnerabilities/1/location',
         'must be an object',
@@ -717,7 +695,7 @@ describe('bad input', () => {
       ],
     ];
     for (const [overrides, pointer, message] of cases) {
-      assertReportError(() => gitlabVulnerability(vuln(overrides), '/vulnerabilities/0'), pointer, message);
+      throwsAt(() => gitlabVulnerability(vuln(overrides), '/vulnerabilities/0'), pointer, message);
     }
   });
 });
@@ -746,12 +724,12 @@ describe('gitlabHeader', () => {
   });
 
   test('an unknown scan.type', () => {
-    assertReportError(
+    throwsAt(
       () => gitlabHeader({ version: '15.0.7', scan: { ...scan, type: 'license_scanning' } }),
       '/scan/type',
       `"license_scanning" is not a report type; must be one of ${REPORT_TYPES.join(', ')}`,
     );
-    assertReportError(
+    throwsAt(
       () => gitlabHeader({ version: '15.0.7', scan: { ...scan, type: 7 } }),
       '/scan/type',
       `7 is not a report type; must be one of ${REPORT_TYPES.join(', ')}`,
@@ -759,14 +737,14 @@ describe('gitlabHeader', () => {
   });
 
   test('other wrong types', () => {
-    assertReportError(() => gitlabHeader({ version: 15, scan }), '/version', 'must be a string');
-    assertReportError(() => gitlabHeader({ version: '15.0.7', scan: 'sast' }), '/scan', 'must be an object');
-    assertReportError(
+    throwsAt(() => gitlabHeader({ version: 15, scan }), '/version', 'must be a string');
+    throwsAt(() => gitlabHeader({ version: '15.0.7', scan: 'sast' }), '/scan', 'must be an object');
+    throwsAt(
       () => gitlabHeader({ version: '15.0.7', scan: { ...scan, scanner: { name: 'x' } } }),
       '/scan/scanner/id',
       'must be a non-empty string',
     );
-    assertReportError(
+    throwsAt(
       () => gitlabHeader({ version: '15.0.7', scan: { ...scan, scanner: { ...scan.scanner, vendor: 'GitLab' } } }),
       '/scan/scanner/vendor',
       'must be an object',

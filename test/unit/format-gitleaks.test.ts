@@ -1,41 +1,26 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { fingerprintsOf } from '../../src/vulns/fingerprint.js';
 import { gitleaksFormat, SECRET_SOLUTION } from '../../src/vulns/formats/gitleaks.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { emptyLocation, type Finding } from '../../src/vulns/model.js';
+import { fixturePath, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, truncated } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const MANY = path.join(REPORTS, 'gitleaks/gitleaks8_many.json');
+const MANY = fixturePath('gitleaks/gitleaks8_many.json');
 
 type Leak = Record<string, unknown>;
 
 /** Reads through the driver, and checks every finding against every Secret and Match of the input. */
 async function read(source: string | Buffer | unknown[]): Promise<ParsedReport> {
-  const stream = typeof source === 'string' ? fs.createReadStream(source) : Readable.from([Buffer.isBuffer(source) ? source : Buffer.from(JSON.stringify(source))]);
-  const report = await readReport(stream, { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [gitleaksFormat]);
+  const report = await readWith([gitleaksFormat], source);
   const leaks = (typeof source === 'string' ? JSON.parse(fs.readFileSync(source, 'utf8')) : Buffer.isBuffer(source) ? JSON.parse(source.toString('utf8')) : source) as Leak[];
   const secrets = leaks.flatMap((leak) => [leak.Secret, leak.Match]);
   for (const finding of report.findings) assertNoSecretOutsideSnippet(finding, secrets);
   return report;
 }
 
-async function rejects(source: Buffer | unknown[], pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+const rejects = (source: Buffer | unknown[], pointer: string, message: string | RegExp) => rejectsAt(read(source), pointer, message);
 
 /** Fails when any field but `snippet` holds one of the secrets. */
 function assertNoSecretOutsideSnippet(finding: Finding, secrets: unknown[]): void {
@@ -75,7 +60,7 @@ describe('Gitleaks JSON: fixture', () => {
     // python: len(json.load(f)) = 4; RuleIDs aws-access-token ×2, RSA-PK, generic-api-key.
     const raw = JSON.parse(fs.readFileSync(MANY, 'utf8')) as Leak[];
     const report = await read(MANY);
-    assert.equal(REPORTS, '/work/shared/fixtures/reports/');
+    assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
     assert.equal(report.format, 'gitleaks');
     assert.equal(report.findings.length, 4);
     assert.deepEqual(report.findings.map((f) => f.severity), ['high', 'high', 'high', 'high']);
@@ -135,19 +120,7 @@ describe('Gitleaks JSON: fixture', () => {
 
 describe('Gitleaks JSON: detection', () => {
   test('recognises the Gitleaks fixture and no other (Trivy legacy is an array too)', () => {
-    const recognised: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(full);
-        else if (!/^(LICENSE|README)/.test(entry.name)) {
-          const opening = sniff(fs.readFileSync(full).subarray(0, SNIFF_BYTES).toString('utf8'));
-          if (opening && !('invalid' in opening) && gitleaksFormat.detect(opening)) recognised.push(path.relative(REPORTS, full));
-        }
-      }
-    };
-    walk(REPORTS);
-    assert.deepEqual(recognised, ['gitleaks/gitleaks8_many.json']);
+    assert.deepEqual(recognisedFixtures(gitleaksFormat), ['gitleaks/gitleaks8_many.json']);
   });
 
   test('an empty array cannot be told from any other empty array', async () => {
@@ -180,8 +153,7 @@ describe('Gitleaks JSON: values', () => {
 
 describe('Gitleaks JSON: bad input', () => {
   test('a truncated report ends early', async () => {
-    const bytes = fs.readFileSync(MANY);
-    await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /ends early after \d+ bytes \(truncated\?\)/);
+    await rejects(truncated(MANY), '', /ends early after \d+ bytes \(truncated\?\)/);
   });
 
   test('wrong values name their pointer', async () => {

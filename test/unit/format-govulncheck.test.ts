@@ -1,36 +1,15 @@
 import assert from 'node:assert/strict';
-import { createReadStream, readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { govulncheckFormat } from '../../src/vulns/formats/govulncheck.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
-import type { Finding } from '../../src/vulns/model.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
+import { allFixtureFiles, fixturePath, fixturesIn, jsonLines, readWith, recognisedFixtures, rejectsAt, tally, truncated } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const FIXTURE = path.join(REPORTS, 'govulncheck', 'issue_15033.json');
+const FIXTURE = fixturePath('govulncheck/issue_15033.json');
 
-const read = (source: string | unknown[]): Promise<ParsedReport> =>
-  readReport(
-    typeof source === 'string' ? createReadStream(source) : Readable.from([Buffer.from(source.map((m) => JSON.stringify(m)).join('\n'))]),
-    { maxBytes: 1e9, maxFindings: 1e7 },
-    { scanner: null, reportType: null },
-    [govulncheckFormat],
-  );
+const read = (source: string | Buffer | unknown[]): Promise<ParsedReport> =>
+  readWith([govulncheckFormat], Array.isArray(source) ? jsonLines(source) : source);
 
-const count = (findings: Finding[], key: (f: Finding) => string) => findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [key(f)]: (acc[key(f)] ?? 0) + 1 }), {});
-
-async function rejects(messages: unknown[], pointer: string, message: string): Promise<void> {
-  await assert.rejects(read(messages), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.message, `${pointer}: ${message}`);
-    return true;
-  });
-}
+const rejects = (messages: unknown[], pointer: string, message: string) => rejectsAt(read(messages), pointer, message);
 
 const CONFIG = { config: { protocol_version: 'v1.0.0', scanner_name: 'govulncheck', scanner_version: 'v1.1.3', scan_level: 'symbol' } };
 const OSV = { osv: { id: 'GO-2023-1571', aliases: ['CVE-2022-41723', 'GHSA-vvpx-j8f3-3w6h'], summary: 'Denial of service via crafted HTTP/2 stream in net/http and golang.org/x/net', details: 'A maliciously crafted HTTP/2 stream could cause excessive CPU consumption.' } };
@@ -39,12 +18,8 @@ const found = (trace: unknown[], extra: object = {}) => ({ finding: { osv: 'GO-2
 
 describe('govulncheck JSON fixture', () => {
   test('detection: true for the govulncheck fixture, false for every other fixture', () => {
-    const files = readdirSync(REPORTS, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !/^(README|LICENSE)/.test(e.name));
-    assert.equal(files.length, 70);
-    for (const entry of files) {
-      const opening = sniff(readFileSync(path.join(entry.parentPath, entry.name)).subarray(0, SNIFF_BYTES).toString('utf8'));
-      assert.equal(opening !== null && !('invalid' in opening) && govulncheckFormat.detect(opening), path.basename(entry.parentPath) === 'govulncheck', entry.name);
-    }
+    assert.equal(allFixtureFiles().length, 70);
+    assert.deepEqual(recognisedFixtures(govulncheckFormat), fixturesIn('govulncheck'));
   });
 
   /**
@@ -58,9 +33,9 @@ describe('govulncheck JSON fixture', () => {
     assert.equal(report.format, 'govulncheck');
     assert.equal(report.findings.length, 72);
     assert.equal(new Set(report.findings.map((f) => f.identifiers[0]!.value)).size, 71);
-    assert.deepEqual(count(report.findings, (f) => f.description!.split(':')[0]!), { Called: 29, Imported: 17, Required: 26 });
-    assert.deepEqual(count(report.findings, (f) => f.severity), { unknown: 72 });
-    assert.deepEqual(count(report.findings, (f) => f.location.package!.name), {
+    assert.deepEqual(tally(report.findings, (f) => f.description!.split(':')[0]!), { Called: 29, Imported: 17, Required: 26 });
+    assert.deepEqual(tally(report.findings, (f) => f.severity), { unknown: 72 });
+    assert.deepEqual(tally(report.findings, (f) => f.location.package!.name), {
       stdlib: 38,
       'golang.org/x/crypto': 18,
       'golang.org/x/net': 12,
@@ -99,11 +74,7 @@ describe('govulncheck JSON fixture', () => {
   });
 
   test('a truncated fixture (the first 60% of its bytes) is refused as ending early', async () => {
-    const bytes = readFileSync(FIXTURE);
-    await assert.rejects(
-      readReport(Readable.from([bytes.subarray(0, Math.floor(bytes.length * 0.6))]), { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [govulncheckFormat]),
-      (error: unknown) => error instanceof ReportError && /ends early|truncated/.test(error.message),
-    );
+    await rejectsAt(read(truncated(FIXTURE)), '', /ends early|truncated/);
   });
 });
 

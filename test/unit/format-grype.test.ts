@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { createReadStream, readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { imageName, primaryIdentifier } from '../../src/vulns/fingerprint.js';
 import { grypeFormat } from '../../src/vulns/formats/grype.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
-import type { Finding } from '../../src/vulns/model.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
+import { allFixtureFiles, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, severities, truncated, type ReportInput } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const fixture = (name: string) => path.join(REPORTS, 'grype', name);
+const fixture = (name: string) => fixturePath(`grype/${name}`);
 /** Each large fixture is parsed once for all the tests that look at it. */
 const parsed = new Map<string, Promise<ParsedReport>>();
 const readFixture = (name: string) => parsed.get(name) ?? parsed.set(name, read(fixture(name))).get(name)!;
@@ -30,23 +22,9 @@ const readFixture = (name: string) => parsed.get(name) ?? parsed.set(name, read(
  */
 export const GRYPE_RESCAN = { new: 104, fixed: 46, existing: 1463 };
 
-const read = (source: string | object): Promise<ParsedReport> =>
-  readReport(
-    typeof source === 'string' ? createReadStream(source) : Readable.from([Buffer.from(JSON.stringify(source))]),
-    { maxBytes: 1e9, maxFindings: 1e7 },
-    { scanner: null, reportType: null },
-    [grypeFormat],
-  );
+const read = (input: ReportInput): Promise<ParsedReport> => readWith([grypeFormat], input);
 
-const severities = (findings: Finding[]) => findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.severity]: (acc[f.severity] ?? 0) + 1 }), {});
-
-async function rejects(source: object, pointer: string, message: string): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.message, `${pointer}: ${message}`);
-    return true;
-  });
-}
+const rejects = (source: object, pointer: string, message: string) => rejectsAt(read(source), pointer, message);
 
 /** A current-format match, with overrides of its vulnerability and artifact. */
 const match = (vulnerability: object = {}, artifact: object = {}, extra: object = {}) => ({
@@ -59,12 +37,8 @@ const directory = (matches: object[]) => ({ matches, source: { type: 'directory'
 
 describe('Grype JSON fixtures', () => {
   test('detection: true for the three Grype fixtures, false for every other fixture', () => {
-    const files = readdirSync(REPORTS, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !/^(README|LICENSE)/.test(e.name));
-    assert.equal(files.length, 70);
-    for (const entry of files) {
-      const opening = sniff(readFileSync(path.join(entry.parentPath, entry.name)).subarray(0, SNIFF_BYTES).toString('utf8'));
-      assert.equal(opening !== null && !('invalid' in opening) && grypeFormat.detect(opening), path.basename(entry.parentPath) === 'grype', entry.name);
-    }
+    assert.equal(allFixtureFiles().length, 70);
+    assert.deepEqual(recognisedFixtures(grypeFormat), fixturesIn('grype'));
   });
 
   // Counts (python): len(doc['matches']); severities: Counter(m.vulnerability.severity), Negligible counted as low.
@@ -155,11 +129,7 @@ describe('Grype JSON fixtures', () => {
   });
 
   test('a truncated fixture (the first 60% of its bytes) is refused as ending early', async () => {
-    const bytes = readFileSync(fixture('many_vulns_with_epss_values.json'));
-    await assert.rejects(
-      readReport(Readable.from([bytes.subarray(0, Math.floor(bytes.length * 0.6))]), { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [grypeFormat]),
-      (error: unknown) => error instanceof ReportError && /ends early|truncated/.test(error.message),
-    );
+    await rejectsAt(read(truncated(fixture('many_vulns_with_epss_values.json'))), '', /ends early|truncated/);
   });
 });
 

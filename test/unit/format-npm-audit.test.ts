@@ -1,40 +1,17 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { FIELD_LIMITS, TRUNCATION_MARKER } from '../../src/vulns/formats/limits.js';
 import { npmAuditFormat } from '../../src/vulns/formats/npm-audit.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
-import { emptyLocation, type Finding } from '../../src/vulns/model.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
+import { emptyLocation } from '../../src/vulns/model.js';
+import { allFixtureFiles, detectsText, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, severities, truncated, type ReportInput } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const V6 = path.join(REPORTS, 'npm-audit/multiple_cwes.json');
-const V7 = path.join(REPORTS, 'npm-audit/many_vulns.json');
+const V6 = fixturePath('npm-audit/multiple_cwes.json');
+const V7 = fixturePath('npm-audit/many_vulns.json');
 const SCANNER = { id: 'npm_audit', name: 'npm audit', version: null, vendor: 'npm' };
 
-function read(source: string | Buffer | object): Promise<ParsedReport> {
-  const stream = typeof source === 'string' ? fs.createReadStream(source) : Readable.from([Buffer.isBuffer(source) ? source : Buffer.from(JSON.stringify(source))]);
-  return readReport(stream, { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [npmAuditFormat]);
-}
-
-function tally(findings: Finding[]): Record<string, number> {
-  return findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.severity]: (acc[f.severity] ?? 0) + 1 }), {});
-}
-
-async function rejects(source: Buffer | object, pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+const read = (input: ReportInput): Promise<ParsedReport> => readWith([npmAuditFormat], input);
+const rejects = (input: Buffer | object, pointer: string, message: string | RegExp) => rejectsAt(read(input), pointer, message);
 
 /** A minimal npm 6 report with one advisory (id 1), with overrides. */
 function v6(advisory: Record<string, unknown> = {}): object {
@@ -49,7 +26,7 @@ function v7(entry: Record<string, unknown> = {}, advisory: Record<string, unknow
 }
 
 test('fixtures resolve under /work/shared', () => {
-  assert.equal(REPORTS, '/work/shared/fixtures/reports/');
+  assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
 });
 
 describe('npm 6 (advisories): npm-audit/multiple_cwes.json', () => {
@@ -64,7 +41,7 @@ describe('npm 6 (advisories): npm-audit/multiple_cwes.json', () => {
     assert.deepEqual(report.scanners, [SCANNER]);
     assert.deepEqual(report.reportTypes, ['dependency_scanning']);
     assert.equal(report.findings.length, 44);
-    assert.deepEqual(tally(report.findings), { medium: 25, high: 15, critical: 2, low: 2 });
+    assert.deepEqual(severities(report.findings), { medium: 25, high: 15, critical: 2, low: 2 });
     const ansiRegex = report.findings.filter((f) => f.identifiers.some((i) => i.type === 'npm' && i.value === '1059599'));
     assert.deepEqual(ansiRegex.map((f) => f.location.package?.version), ['3.0.0', '4.1.0']);
     assert.ok(report.findings.every((f) => f.location.file === 'package-lock.json' && f.location.package?.ecosystem === 'npm'));
@@ -141,7 +118,7 @@ describe('npm 7+ (auditReportVersion 2): npm-audit/many_vulns.json', () => {
     assert.deepEqual(report.scanners, [SCANNER]);
     assert.deepEqual(report.reportTypes, ['dependency_scanning']);
     assert.deepEqual(report.findings.map((f) => f.location.package?.name), ['debug', 'semver', 'undici']);
-    assert.deepEqual(tally(report.findings), { medium: 2, low: 1 });
+    assert.deepEqual(severities(report.findings), { medium: 2, low: 1 });
   });
 
   test('a whole finding: undici', async () => {
@@ -206,31 +183,18 @@ describe('npm audit: strings', () => {
 
 describe('npm audit: detection', () => {
   test('recognises exactly the npm-audit fixtures among all fixtures', () => {
-    const files = fs.readdirSync(REPORTS, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(REPORTS, f)).isFile() && !/LICENSE|README/.test(f));
-    assert.ok(files.length >= 70);
-    for (const file of files) {
-      const fd = fs.openSync(path.join(REPORTS, file), 'r');
-      const buffer = Buffer.alloc(SNIFF_BYTES);
-      const size = fs.readSync(fd, buffer, 0, SNIFF_BYTES, 0);
-      fs.closeSync(fd);
-      const opening = sniff(buffer.subarray(0, size).toString('utf8'));
-      const detected = opening !== null && !('invalid' in opening) && npmAuditFormat.detect(opening);
-      assert.equal(detected, file.startsWith('npm-audit/'), file);
-    }
+    assert.ok(allFixtureFiles().length >= 70);
+    assert.deepEqual(recognisedFixtures(npmAuditFormat), fixturesIn('npm-audit'));
   });
 
   test('npm 6 whose `actions` fill the sniffed part; and it must turn out to be npm audit', async () => {
-    const opening = sniff(`{"actions": [${'{"action":"install","resolves":[]},'.repeat(10_000)}`);
-    assert.ok(opening && !('invalid' in opening) && npmAuditFormat.detect(opening));
+    assert.ok(detectsText(npmAuditFormat, `{"actions": [${'{"action":"install","resolves":[]},'.repeat(10_000)}`));
     await rejects({ actions: [] }, '', 'not an npm audit report: it has no "advisories", "vulnerabilities" or "metadata"');
     assert.equal((await read({ actions: [], advisories: {}, muted: [], metadata: { vulnerabilities: {} } })).findings.length, 0);
   });
 
   test('other auditReportVersions and objects with only "advisories" are not npm audit', () => {
-    const detect = (text: string) => {
-      const opening = sniff(text);
-      return opening !== null && !('invalid' in opening) && npmAuditFormat.detect(opening);
-    };
+    const detect = (text: string) => detectsText(npmAuditFormat, text);
     assert.equal(detect('{"auditReportVersion": 3, "vulnerabilities": {}}'), false);
     assert.equal(detect('{"advisories": {}}'), false);
     assert.equal(detect('{"auditReportVersion": 2, "vulnerabilities": {}}'), true);
@@ -240,8 +204,7 @@ describe('npm audit: detection', () => {
 describe('npm audit: bad input', () => {
   test('truncated: the first 60% of each fixture', async () => {
     for (const file of [V6, V7]) {
-      const bytes = fs.readFileSync(file);
-      await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /ends early.*truncated/);
+      await rejects(truncated(file), '', /ends early.*truncated/);
     }
   });
 

@@ -1,43 +1,22 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { fingerprintsOf } from '../../src/vulns/fingerprint.js';
-import type { ReportFormat } from '../../src/vulns/formats/format.js';
 import { nucleiFormat, nucleiJsonFormat } from '../../src/vulns/formats/nuclei.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import type { Finding } from '../../src/vulns/model.js';
+import { allFixtureFiles, fixturePath, jsonLines, openingOfText, readWith, recognisedFixtures, rejectsAt, severities, truncated } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const FIXTURE = path.join(REPORTS, 'nuclei/many_findings.json');
+const FIXTURE = fixturePath('nuclei/many_findings.json');
 const FORMATS = [nucleiFormat, nucleiJsonFormat];
-const LIMITS = { maxBytes: 1e9, maxFindings: 1e7 };
-const NO_OVERRIDES = { scanner: null, reportType: null };
 const NUCLEI = { id: 'nuclei', name: 'Nuclei', version: null, vendor: 'ProjectDiscovery' };
 
-function read(source: Buffer | string, formats: readonly ReportFormat[] = FORMATS): Promise<ParsedReport> {
-  const stream = typeof source === 'string' ? fs.createReadStream(source) : Readable.from([source]);
-  return readReport(stream, LIMITS, NO_OVERRIDES, formats);
-}
+const read = (input: string | Buffer): Promise<ParsedReport> => readWith(FORMATS, input);
 
-function lines(...records: unknown[]): Buffer {
-  return Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-}
+/** JSON Lines of these records (strings written as JSON strings), ending in a newline. */
+const lines = (...records: unknown[]): Buffer => jsonLines(records, { finalNewline: true });
 
-async function rejects(source: Buffer, pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+const rejects = (input: Buffer, pointer: string, message: string | RegExp) => rejectsAt(read(input), pointer, message);
 
 function where(f: Finding): [string | null, string | null, string | null, string | null] {
   return [f.location.hostname, f.location.path, f.location.httpMethod, f.location.param];
@@ -93,8 +72,7 @@ describe('the nuclei fixture (JSON Lines, v2 field names)', () => {
     assert.deepEqual(report.scanners, [NUCLEI]);
     assert.deepEqual(report.reportTypes, ['dast']);
     assert.equal(report.findings.length, 18);
-    const severities = report.findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.severity]: (acc[f.severity] ?? 0) + 1 }), {});
-    assert.deepEqual(severities, { info: 16, low: 1, medium: 1 });
+    assert.deepEqual(severities(report.findings), { info: 16, low: 1, medium: 1 });
     assert.ok(report.findings.every((f) => f.reportType === 'dast' && f.identifiers[0]!.type === 'nuclei_template'));
     // python: (templateID, matched path or None, method None, matcher_name) is distinct for all 18 records, so
     // the matcher name (param) keeps tech-detect's technologies apart.
@@ -149,8 +127,7 @@ describe('the nuclei fixture (JSON Lines, v2 field names)', () => {
   });
 
   test('a file cut at 60% of its bytes ends early', async () => {
-    const bytes = fs.readFileSync(FIXTURE);
-    await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /^\/: not valid JSON: the document ends early after 3609 bytes \(truncated\?\)$/);
+    await rejects(truncated(FIXTURE), '', /^\/: not valid JSON: the document ends early after 3609 bytes \(truncated\?\)$/);
   });
 });
 
@@ -211,40 +188,20 @@ describe('current nuclei results (v3 field names)', () => {
 });
 
 describe('nuclei detection', () => {
-  /** Every fixture file under shared/fixtures/reports (all directories, recursively). */
-  const fixtures = fs
-    .readdirSync(REPORTS, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(REPORTS, d.name), { recursive: true, encoding: 'utf8' }).map((f) => `${d.name}/${f}`))
-    .filter((f) => fs.statSync(path.join(REPORTS, f)).isFile())
-    .sort();
-
-  function opening(text: string) {
-    const sniffed = sniff(text);
-    assert.ok(sniffed && !('invalid' in sniffed));
-    return sniffed;
-  }
-
   test('the stream format recognises exactly the nuclei fixture; the JSON format none of the fixtures', () => {
+    const fixtures = allFixtureFiles();
     assert.ok(fixtures.length >= 70, `all fixtures found (${fixtures.length})`);
-    const openings = fixtures.map((f): [string, ReturnType<typeof opening>] => {
-      const fd = fs.openSync(path.join(REPORTS, f), 'r');
-      const buffer = Buffer.alloc(SNIFF_BYTES);
-      const length = fs.readSync(fd, buffer, 0, SNIFF_BYTES, 0);
-      fs.closeSync(fd);
-      return [f, opening(buffer.subarray(0, length).toString('utf8'))];
-    });
-    assert.deepEqual(openings.filter(([, o]) => nucleiFormat.detect(o)).map(([f]) => f), ['nuclei/many_findings.json']);
-    assert.deepEqual(openings.filter(([, o]) => nucleiJsonFormat.detect(o)).map(([f]) => f), []);
+    assert.deepEqual(recognisedFixtures(nucleiFormat), ['nuclei/many_findings.json']);
+    assert.deepEqual(recognisedFixtures(nucleiJsonFormat), []);
   });
 
   test('other JSON Lines and JSON shapes are not nuclei', () => {
-    assert.ok(nucleiFormat.detect(opening(lines(result(), result()).toString())));
-    assert.ok(!nucleiFormat.detect(opening(lines({ 'template-id': 'x' }, { 'template-id': 'y' }).toString())), 'no info');
-    assert.ok(!nucleiFormat.detect(opening(lines({ info: {}, host: 'h' }, {}).toString())), 'no template id');
-    assert.ok(nucleiJsonFormat.detect(opening(JSON.stringify([result()]))));
-    assert.ok(nucleiJsonFormat.detect(opening(JSON.stringify(result()))));
-    assert.ok(!nucleiJsonFormat.detect(opening(JSON.stringify([{ id: 'x', info: {} }]))));
-    assert.ok(!nucleiJsonFormat.detect(opening(JSON.stringify({ 'template-id': 'x', results: [] }))));
+    assert.ok(nucleiFormat.detect(openingOfText(lines(result(), result()).toString())));
+    assert.ok(!nucleiFormat.detect(openingOfText(lines({ 'template-id': 'x' }, { 'template-id': 'y' }).toString())), 'no info');
+    assert.ok(!nucleiFormat.detect(openingOfText(lines({ info: {}, host: 'h' }, {}).toString())), 'no template id');
+    assert.ok(nucleiJsonFormat.detect(openingOfText(JSON.stringify([result()]))));
+    assert.ok(nucleiJsonFormat.detect(openingOfText(JSON.stringify(result()))));
+    assert.ok(!nucleiJsonFormat.detect(openingOfText(JSON.stringify([{ id: 'x', info: {} }]))));
+    assert.ok(!nucleiJsonFormat.detect(openingOfText(JSON.stringify({ 'template-id': 'x', results: [] }))));
   });
 });

@@ -1,38 +1,19 @@
 import assert from 'node:assert/strict';
-import { createReadStream, readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { cvss3BaseScore } from '../../src/vulns/formats/advisory.js';
 import { osvScannerFormat } from '../../src/vulns/formats/osv-scanner.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import type { Finding } from '../../src/vulns/model.js';
+import { allFixtureFiles, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, severities, truncated, type ReportInput } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const FIXTURE = path.join(REPORTS, 'osv-scanner', 'many_findings.json');
+const FIXTURE = fixturePath('osv-scanner/many_findings.json');
 
-const read = (source: string | object): Promise<ParsedReport> =>
-  readReport(
-    typeof source === 'string' ? createReadStream(source) : Readable.from([Buffer.from(JSON.stringify(source))]),
-    { maxBytes: 1e9, maxFindings: 1e7 },
-    { scanner: null, reportType: null },
-    [osvScannerFormat],
-  );
+const read = (input: ReportInput): Promise<ParsedReport> => readWith([osvScannerFormat], input);
 
-const severities = (findings: Finding[]) => findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.severity]: (acc[f.severity] ?? 0) + 1 }), {});
 const ids = (finding: Finding) => finding.identifiers.map((i) => `${i.type}:${i.value}`);
 
-async function rejects(source: object, pointer: string, message: string): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.message, `${pointer}: ${message}`);
-    return true;
-  });
-}
+const rejects = (source: object, pointer: string, message: string) => rejectsAt(read(source), pointer, message);
 
 /** An OSV record. */
 const record = (id: string, extra: object = {}) => ({
@@ -49,12 +30,8 @@ const report = (pkg: object) => ({
 
 describe('OSV-Scanner JSON fixture', () => {
   test('detection: true for the OSV-Scanner fixture, false for every other fixture', () => {
-    const files = readdirSync(REPORTS, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !/^(README|LICENSE)/.test(e.name));
-    assert.equal(files.length, 70);
-    for (const entry of files) {
-      const opening = sniff(readFileSync(path.join(entry.parentPath, entry.name)).subarray(0, SNIFF_BYTES).toString('utf8'));
-      assert.equal(opening !== null && !('invalid' in opening) && osvScannerFormat.detect(opening), path.basename(entry.parentPath) === 'osv-scanner', entry.name);
-    }
+    assert.equal(allFixtureFiles().length, 70);
+    assert.deepEqual(recognisedFixtures(osvScannerFormat), fixturesIn('osv-scanner'));
   });
 
   /**
@@ -131,11 +108,7 @@ describe('OSV-Scanner JSON fixture', () => {
   });
 
   test('a truncated fixture (the first 60% of its bytes) is refused as ending early', async () => {
-    const bytes = readFileSync(FIXTURE);
-    await assert.rejects(
-      readReport(Readable.from([bytes.subarray(0, Math.floor(bytes.length * 0.6))]), { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [osvScannerFormat]),
-      (error: unknown) => error instanceof ReportError && /ends early|truncated/.test(error.message),
-    );
+    await rejectsAt(read(truncated(FIXTURE)), '', /ends early|truncated/);
   });
 });
 
@@ -150,7 +123,7 @@ describe('OSV-Scanner JSON mapping', () => {
         Object.values(value).forEach(collect);
       }
     };
-    for (const name of readdirSync(path.join(REPORTS, 'trivy'))) collect(JSON.parse(readFileSync(path.join(REPORTS, 'trivy', name), 'utf8')));
+    for (const file of fixturesIn('trivy')) collect(JSON.parse(readFileSync(fixturePath(file), 'utf8')));
     assert.ok(pairs.size >= 40, `${pairs.size} distinct vectors`);
     for (const [vector, score] of pairs) assert.equal(cvss3BaseScore(vector), score, vector);
     assert.equal(cvss3BaseScore('AV:N/AC:M/Au:N/C:P/I:N/A:N'), null);

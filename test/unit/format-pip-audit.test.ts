@@ -1,34 +1,15 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { pipAuditFormat } from '../../src/vulns/formats/pip-audit.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { emptyLocation } from '../../src/vulns/model.js';
+import { allFixtureFiles, detectsText, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, truncated, type ReportInput } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const FIXTURE = path.join(REPORTS, 'pip-audit/many_vulns_new.json');
+const FIXTURE = fixturePath('pip-audit/many_vulns_new.json');
 const SCANNER = { id: 'pip_audit', name: 'pip-audit', version: null, vendor: 'PyPA' };
 
-function read(source: string | Buffer | object): Promise<ParsedReport> {
-  const stream = typeof source === 'string' ? fs.createReadStream(source) : Readable.from([Buffer.isBuffer(source) ? source : Buffer.from(JSON.stringify(source))]);
-  return readReport(stream, { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [pipAuditFormat]);
-}
-
-async function rejects(source: Buffer | object, pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+const read = (input: ReportInput): Promise<ParsedReport> => readWith([pipAuditFormat], input);
+const rejects = (input: Buffer | object, pointer: string, message: string | RegExp) => rejectsAt(read(input), pointer, message);
 
 /** A pip-audit 2 report with one vulnerable dependency, with overrides of it and of its vuln. */
 function report(dependency: Record<string, unknown> = {}, vuln: Record<string, unknown> = {}): object {
@@ -37,7 +18,7 @@ function report(dependency: Record<string, unknown> = {}, vuln: Record<string, u
 }
 
 test('fixtures resolve under /work/shared', () => {
-  assert.equal(REPORTS, '/work/shared/fixtures/reports/');
+  assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
 });
 
 describe('pip-audit: pip-audit/many_vulns_new.json', () => {
@@ -100,24 +81,12 @@ describe('pip-audit: pip-audit/many_vulns_new.json', () => {
 
 describe('pip-audit: detection', () => {
   test('recognises exactly the pip-audit fixture among all fixtures', () => {
-    const files = fs.readdirSync(REPORTS, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(REPORTS, f)).isFile() && !/LICENSE|README/.test(f));
-    assert.ok(files.length >= 70);
-    for (const file of files) {
-      const fd = fs.openSync(path.join(REPORTS, file), 'r');
-      const buffer = Buffer.alloc(SNIFF_BYTES);
-      const size = fs.readSync(fd, buffer, 0, SNIFF_BYTES, 0);
-      fs.closeSync(fd);
-      const opening = sniff(buffer.subarray(0, size).toString('utf8'));
-      const detected = opening !== null && !('invalid' in opening) && pipAuditFormat.detect(opening);
-      assert.equal(detected, file.startsWith('pip-audit/'), file);
-    }
+    assert.ok(allFixtureFiles().length >= 70);
+    assert.deepEqual(recognisedFixtures(pipAuditFormat), fixturesIn('pip-audit'));
   });
 
   test('shapes that merely have "dependencies" or "name" are not pip-audit', () => {
-    const detect = (text: string) => {
-      const opening = sniff(text);
-      return opening !== null && !('invalid' in opening) && pipAuditFormat.detect(opening);
-    };
+    const detect = (text: string) => detectsText(pipAuditFormat, text);
     assert.equal(detect('{"dependencies": [], "fixes": []}'), true);
     assert.equal(detect('[{"name": "a", "version": "1", "vulns": []}]'), true);
     assert.equal(detect('{"bomFormat": "CycloneDX", "dependencies": []}'), false);
@@ -129,8 +98,7 @@ describe('pip-audit: detection', () => {
 
 describe('pip-audit: bad input', () => {
   test('truncated: the first 60% of the fixture', async () => {
-    const bytes = fs.readFileSync(FIXTURE);
-    await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /ends early.*truncated/);
+    await rejects(truncated(FIXTURE), '', /ends early.*truncated/);
   });
 
   test('wrong values, at their pointers', async () => {

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { FIELD_LIMITS, TRUNCATION_MARKER } from '../../src/vulns/formats/limits.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
 import { looksLikeSarif, sarifResult, sarifRun, slimSarifResult, type SarifRunContext } from '../../src/vulns/formats/sarif.js';
 import type { Finding } from '../../src/vulns/model.js';
+import { reportJson, tally, throwsAt } from '../support/report-fixtures.js';
 
 type Json = Record<string, any>;
 
-const fixtureDir = new URL('../../../../shared/fixtures/reports/sarif/', import.meta.url);
-
 function fixture(name: string): Json {
-  return JSON.parse(readFileSync(new URL(name, fixtureDir), 'utf8')) as Json;
+  return reportJson(`sarif/${name}`) as Json;
 }
 
 function contextOf(run: Json, i = 0): SarifRunContext {
@@ -30,12 +27,6 @@ function findingsOf(name: string): Finding[] {
   return readAll(fixture(name)).filter((f): f is Finding => f !== null);
 }
 
-function tally<T>(values: T[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of values) out[String(v)] = (out[String(v)] ?? 0) + 1;
-  return out;
-}
-
 /** A one-run log around the given rules and results, read like the fixtures. */
 function inline(results: unknown[], runExtra: Json = {}, driverExtra: Json = {}): (Finding | null)[] {
   return readAll({ runs: [{ tool: { driver: { name: 'Inline Tool', ...driverExtra } }, results, ...runExtra }] });
@@ -45,15 +36,6 @@ function one(result: Json, rules: Json[] = [{ id: 'R1' }], runExtra: Json = {}):
   const finding = inline([{ ruleId: 'R1', message: { text: 'Problem here.' }, ...result }], runExtra, { rules })[0];
   assert.ok(finding);
   return finding;
-}
-
-function rejects(action: () => unknown, pointer: string, message: string): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    assert.equal(error.message, `${pointer}: ${message}`);
-    return true;
-  });
 }
 
 describe('SARIF fixtures', () => {
@@ -353,38 +335,38 @@ describe('SARIF errors', () => {
   const ok = { ruleId: 'R1', message: { text: 'm' } };
 
   test('a level outside the enumeration', () => {
-    rejects(() => sarifResult({ ...ok, level: 'critical' }, '/runs/0/results/7', context), '/runs/0/results/7/level', 'must be one of none, note, warning, error');
+    throwsAt(() => sarifResult({ ...ok, level: 'critical' }, '/runs/0/results/7', context), '/runs/0/results/7/level', 'must be one of none, note, warning, error');
   });
 
   test('a result without any rule id', () => {
-    rejects(() => sarifResult({ message: { text: 'nothing matches' } }, '/runs/0/results/0', context), '/runs/0/results/0/ruleId', 'a result needs a rule id');
-    rejects(() => sarifResult({ ruleIndex: 4, message: { text: 'm' } }, '/runs/0/results/1', context), '/runs/0/results/1/ruleIndex', 'no rule at index 4 (the tool component has 1 rules)');
+    throwsAt(() => sarifResult({ message: { text: 'nothing matches' } }, '/runs/0/results/0', context), '/runs/0/results/0/ruleId', 'a result needs a rule id');
+    throwsAt(() => sarifResult({ ruleIndex: 4, message: { text: 'm' } }, '/runs/0/results/1', context), '/runs/0/results/1/ruleIndex', 'no rule at index 4 (the tool component has 1 rules)');
   });
 
   test('locations that are not an array', () => {
-    rejects(() => sarifResult({ ...ok, locations: {} }, '/runs/0/results/3', context), '/runs/0/results/3/locations', 'must be an array');
+    throwsAt(() => sarifResult({ ...ok, locations: {} }, '/runs/0/results/3', context), '/runs/0/results/3/locations', 'must be an array');
   });
 
   test('tool.driver.name missing', () => {
-    rejects(() => sarifRun({ tool: { driver: {} }, originalUriBaseIds: undefined, automationDetails: undefined }, '/runs/0'), '/runs/0/tool/driver/name', 'is required');
-    rejects(() => sarifRun({ tool: undefined, originalUriBaseIds: undefined, automationDetails: undefined }, '/runs/1'), '/runs/1/tool', 'is required');
+    throwsAt(() => sarifRun({ tool: { driver: {} }, originalUriBaseIds: undefined, automationDetails: undefined }, '/runs/0'), '/runs/0/tool/driver/name', 'is required');
+    throwsAt(() => sarifRun({ tool: undefined, originalUriBaseIds: undefined, automationDetails: undefined }, '/runs/1'), '/runs/1/tool', 'is required');
   });
 
   test('a result that is not an object', () => {
-    rejects(() => sarifResult([1], '/runs/0/results/2', context), '/runs/0/results/2', 'must be an object');
+    throwsAt(() => sarifResult([1], '/runs/0/results/2', context), '/runs/0/results/2', 'must be an object');
   });
 
   test('wrong types and enumerations elsewhere', () => {
-    rejects(() => sarifResult({ ...ok, kind: 'bad' }, '/r', context), '/r/kind', 'must be one of notApplicable, pass, fail, review, open, informational');
-    rejects(() => sarifResult({ ...ok, suppressions: [{ kind: 'none' }] }, '/r', context), '/r/suppressions/0/kind', 'must be one of inSource, external');
-    rejects(() => sarifResult({ ...ok, locations: [{ physicalLocation: { region: { startLine: '3' } } }] }, '/r', context), '/r/locations/0/physicalLocation/region/startLine', 'must be an integer');
-    rejects(() => sarifResult({ ...ok, message: { text: 'm', arguments: [1] } }, '/r', context), '/r/message/arguments/0', 'must be a string');
-    rejects(() => sarifResult({ ...ok, fingerprints: { a: 1 } }, '/r', context), '/r/fingerprints/a', 'must be a string');
+    throwsAt(() => sarifResult({ ...ok, kind: 'bad' }, '/r', context), '/r/kind', 'must be one of notApplicable, pass, fail, review, open, informational');
+    throwsAt(() => sarifResult({ ...ok, suppressions: [{ kind: 'none' }] }, '/r', context), '/r/suppressions/0/kind', 'must be one of inSource, external');
+    throwsAt(() => sarifResult({ ...ok, locations: [{ physicalLocation: { region: { startLine: '3' } } }] }, '/r', context), '/r/locations/0/physicalLocation/region/startLine', 'must be an integer');
+    throwsAt(() => sarifResult({ ...ok, message: { text: 'm', arguments: [1] } }, '/r', context), '/r/message/arguments/0', 'must be a string');
+    throwsAt(() => sarifResult({ ...ok, fingerprints: { a: 1 } }, '/r', context), '/r/fingerprints/a', 'must be a string');
     const run = (rule: Json) => () => sarifRun({ tool: { driver: { name: 'T', rules: [rule] } }, originalUriBaseIds: undefined, automationDetails: undefined }, '/runs/0');
-    rejects(run({ id: 'R', properties: { tags: 'cwe' } }), '/runs/0/tool/driver/rules/0/properties/tags', 'must be an array');
-    rejects(run({ id: 'R', properties: { 'security-severity': true } }), '/runs/0/tool/driver/rules/0/properties/security-severity', 'must be a string or a number');
-    rejects(run({ name: 'no id' }), '/runs/0/tool/driver/rules/0/id', 'is required');
-    rejects(run({ id: 'R', defaultConfiguration: { level: 'high' } }), '/runs/0/tool/driver/rules/0/defaultConfiguration/level', 'must be one of none, note, warning, error');
+    throwsAt(run({ id: 'R', properties: { tags: 'cwe' } }), '/runs/0/tool/driver/rules/0/properties/tags', 'must be an array');
+    throwsAt(run({ id: 'R', properties: { 'security-severity': true } }), '/runs/0/tool/driver/rules/0/properties/security-severity', 'must be a string or a number');
+    throwsAt(run({ name: 'no id' }), '/runs/0/tool/driver/rules/0/id', 'is required');
+    throwsAt(run({ id: 'R', defaultConfiguration: { level: 'high' } }), '/runs/0/tool/driver/rules/0/defaultConfiguration/level', 'must be one of none, note, warning, error');
   });
 });
 

@@ -1,25 +1,18 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { fingerprintsOf, positionOf } from '../../src/vulns/fingerprint.js';
 import { FIELD_LIMITS, TRUNCATION_MARKER } from '../../src/vulns/formats/limits.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
 import { semgrepFormat } from '../../src/vulns/formats/semgrep.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { assignFindings, type ExistingFingerprint } from '../../src/vulns/match.js';
 import { emptyLocation, type Finding } from '../../src/vulns/model.js';
+import { fixturePath, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, tally, truncated, type ReportInput } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const SEMGREP = path.join(REPORTS, 'semgrep');
-const MANY = path.join(SEMGREP, 'many_vulns.json');
-const LINE31 = path.join(SEMGREP, 'close_old_findings_report_line31.json');
-const LINE24 = path.join(SEMGREP, 'close_old_findings_report_second_run_line24.json');
-const THIRD = path.join(SEMGREP, 'close_old_findings_report_third_run_different_unique_id.json');
+const semgrepFixture = (name: string) => fixturePath(`semgrep/${name}`);
+const MANY = semgrepFixture('many_vulns.json');
+const LINE31 = semgrepFixture('close_old_findings_report_line31.json');
+const LINE24 = semgrepFixture('close_old_findings_report_second_run_line24.json');
+const THIRD = semgrepFixture('close_old_findings_report_third_run_different_unique_id.json');
 const RULE_31 = 'python.lang.security.audit.dangerous-subprocess-use-tainted-env-args.dangerous-subprocess-use-tainted-env-args';
 
 /**
@@ -46,30 +39,9 @@ export const SEMGREP_RESCANS = [
   { file: 'close_old_findings_report_third_run_different_unique_id.json', new: 0, existing: 1, fixed: 0 },
 ] as const;
 
-const LIMITS = { maxBytes: 1e9, maxFindings: 1e7 };
-const NO_OVERRIDES = { scanner: null, reportType: null };
+const read = (input: ReportInput): Promise<ParsedReport> => readWith([semgrepFormat], input);
 
-function read(source: string | Buffer | object): Promise<ParsedReport> {
-  const stream =
-    typeof source === 'string' ? fs.createReadStream(source) : Readable.from([Buffer.isBuffer(source) ? source : Buffer.from(JSON.stringify(source))]);
-  return readReport(stream, LIMITS, NO_OVERRIDES, [semgrepFormat]);
-}
-
-function tally(values: unknown[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of values) out[String(v)] = (out[String(v)] ?? 0) + 1;
-  return out;
-}
-
-async function rejects(source: string | Buffer | object, pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+const rejects = (input: ReportInput, pointer: string, message: string | RegExp) => rejectsAt(read(input), pointer, message);
 
 /** A one-result Semgrep 1.x document; `result` and `extra` are merged over a valid result. */
 function doc(result: Record<string, unknown> = {}, extra: Record<string, unknown> = {}, top: Record<string, unknown> = {}): object {
@@ -97,17 +69,9 @@ async function one(result: Record<string, unknown> = {}, extra: Record<string, u
   return report.findings[0]!;
 }
 
-function* files(dir: string): Generator<string> {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(full);
-    else if (!/^(LICENSE|README)/.test(entry.name)) yield full;
-  }
-}
-
 describe('Semgrep JSON: fixtures', () => {
   test('the fixtures resolve to /work/shared', () => {
-    assert.equal(REPORTS, '/work/shared/fixtures/reports/');
+    assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
   });
 
   test('many_vulns.json: 48 findings, 13 high (ERROR) and 35 medium (WARNING)', async () => {
@@ -203,7 +167,7 @@ describe('Semgrep JSON: fixtures', () => {
     let present = new Set<number>();
     let nextId = 1;
     for (const step of SEMGREP_RESCANS) {
-      const { findings } = await read(path.join(SEMGREP, step.file));
+      const { findings } = await read(semgrepFixture(step.file));
       const incoming = findings.map((f) => ({ fingerprints: fingerprintsOf(f), position: positionOf(f) }));
       const known = new Set(stored.map((s) => s.vulnerabilityId));
       const ids = assignFindings(incoming, stored, lines).map((id) => id ?? nextId++);
@@ -236,16 +200,7 @@ describe('Semgrep JSON: fixtures', () => {
 
 describe('Semgrep JSON: detection', () => {
   test('recognises the four Semgrep fixtures and no other fixture', () => {
-    const recognised: string[] = [];
-    for (const file of files(REPORTS)) {
-      const fd = fs.openSync(file, 'r');
-      const buffer = Buffer.alloc(SNIFF_BYTES);
-      const length = fs.readSync(fd, buffer, 0, SNIFF_BYTES, 0);
-      fs.closeSync(fd);
-      const opening = sniff(buffer.subarray(0, length).toString('utf8'));
-      if (opening && !('invalid' in opening) && semgrepFormat.detect(opening)) recognised.push(path.relative(REPORTS, file));
-    }
-    assert.deepEqual(recognised.sort(), [
+    assert.deepEqual(recognisedFixtures(semgrepFormat), [
       'semgrep/close_old_findings_report_line31.json',
       'semgrep/close_old_findings_report_second_run_line24.json',
       'semgrep/close_old_findings_report_third_run_different_unique_id.json',
@@ -321,16 +276,14 @@ describe('Semgrep JSON: values', () => {
 describe('Semgrep JSON: bad input', () => {
   test('a truncated report ends early', async () => {
     for (const file of [LINE31, LINE24, THIRD]) {
-      const bytes = fs.readFileSync(file);
-      await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /ends early after \d+ bytes \(truncated\?\)/);
+      await rejects(truncated(file), '', /ends early after \d+ bytes \(truncated\?\)/);
     }
   });
 
   test('many_vulns.json cut at 60%: a ReportError (its opening shows only "results", as OSV-Scanner\'s does)', async () => {
     // Older Semgrep writes `results` first and `errors` after it; cut inside `results`, nothing tells it is Semgrep,
     // so the upload is refused as unrecognised (or, where the driver tries the whole text, as ending early).
-    const bytes = fs.readFileSync(MANY);
-    await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /not a known report format: a JSON object with keys results matches none of Semgrep JSON|ends early/);
+    await rejects(truncated(MANY), '', /not a known report format: a JSON object with keys results matches none of Semgrep JSON|ends early/);
   });
 
   test('wrong values name their pointer', async () => {

@@ -1,38 +1,14 @@
 import assert from 'node:assert/strict';
-import { createReadStream, readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { trivyFormat } from '../../src/vulns/formats/trivy.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
-import type { Finding } from '../../src/vulns/model.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
+import { allFixtureFiles, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, tally, truncated, type ReportInput } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const fixture = (name: string) => path.join(REPORTS, 'trivy', name);
+const fixture = (name: string) => fixturePath(`trivy/${name}`);
 
-const read = (source: string | object): Promise<ParsedReport> =>
-  readReport(
-    typeof source === 'string' ? createReadStream(source) : Readable.from([Buffer.from(JSON.stringify(source))]),
-    { maxBytes: 1e9, maxFindings: 1e7 },
-    { scanner: null, reportType: null },
-    [trivyFormat],
-  );
+const read = (input: ReportInput): Promise<ParsedReport> => readWith([trivyFormat], input);
 
-const tally = (findings: Finding[], key: (f: Finding) => string) => findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [key(f)]: (acc[key(f)] ?? 0) + 1 }), {});
-
-async function rejects(source: string | object, pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+const rejects = (source: string | object, pointer: string, message: string | RegExp) => rejectsAt(read(source), pointer, message);
 
 /** Every string anywhere in a value. */
 const strings = (value: unknown): string[] =>
@@ -44,13 +20,8 @@ const vuln = (extra: object = {}) => ({ VulnerabilityID: 'CVE-2021-23337', PkgNa
 
 describe('Trivy JSON fixtures', () => {
   test('detection: true for the four Trivy fixtures, false for every other fixture', () => {
-    const files = readdirSync(REPORTS, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !/^(README|LICENSE)/.test(e.name));
-    assert.equal(files.length, 70);
-    for (const entry of files) {
-      const opening = sniff(readFileSync(path.join(entry.parentPath, entry.name)).subarray(0, SNIFF_BYTES).toString('utf8'));
-      const detected = opening !== null && !('invalid' in opening) && trivyFormat.detect(opening);
-      assert.equal(detected, path.basename(entry.parentPath) === 'trivy', entry.name);
-    }
+    assert.equal(allFixtureFiles().length, 70);
+    assert.deepEqual(recognisedFixtures(trivyFormat), fixturesIn('trivy'));
   });
 
   // Counts (python): every element of Results[].Vulnerabilities / Misconfigurations (Status FAIL) / Secrets, for
@@ -179,11 +150,7 @@ describe('Trivy JSON fixtures', () => {
 
   test('a truncated fixture (the first 60% of its bytes) is refused as ending early', async () => {
     for (const name of ['kubernetes.json', 'legacy_many_vulns.json', 'scheme_2_many_vulns.json']) {
-      const bytes = readFileSync(fixture(name));
-      await assert.rejects(
-        readReport(Readable.from([bytes.subarray(0, Math.floor(bytes.length * 0.6))]), { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [trivyFormat]),
-        (error: unknown) => error instanceof ReportError && /ends early|truncated/.test(error.message),
-      );
+      await rejectsAt(read(truncated(fixture(name))), '', /ends early|truncated/);
     }
   });
 });

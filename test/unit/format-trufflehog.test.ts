@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { fingerprintsOf } from '../../src/vulns/fingerprint.js';
 import { SECRET_SOLUTION } from '../../src/vulns/formats/gitleaks.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
 import { trufflehogFormat } from '../../src/vulns/formats/trufflehog.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { emptyLocation, type Finding } from '../../src/vulns/model.js';
+import { fixturePath, jsonLines, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, truncated } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const GITHUB = path.join(REPORTS, 'trufflehog/v3_github.json');
+const GITHUB = fixturePath('trufflehog/v3_github.json');
 const FORMATS = [trufflehogFormat];
 
 type Json = Record<string, unknown>;
@@ -24,23 +18,15 @@ type Json = Record<string, unknown>;
  * against every raw secret of the input.
  */
 async function read(source: string | Buffer | (Json | string)[]): Promise<ParsedReport> {
-  const bytes = typeof source === 'string' ? fs.readFileSync(source) : Buffer.isBuffer(source) ? source : Buffer.from(source.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n'));
-  const report = await readReport(Readable.from([bytes]), { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, FORMATS);
+  const bytes = typeof source === 'string' ? fs.readFileSync(source) : Buffer.isBuffer(source) ? source : jsonLines(source, { rawStrings: true });
+  const report = await readWith(FORMATS, bytes);
   const input = bytes.toString('utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
   const secrets = input.flatMap((r) => (r !== null && typeof r === 'object' ? secretsOf(r as Json) : []));
   for (const finding of report.findings) assertNoSecretOutsideSnippet(finding, secrets);
   return report;
 }
 
-async function rejects(source: Buffer | (Json | string)[], pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+const rejects = (source: Buffer | (Json | string)[], pointer: string, message: string | RegExp) => rejectsAt(read(source), pointer, message);
 
 const records = (): Json[] =>
   fs
@@ -90,7 +76,7 @@ describe('TruffleHog v3 JSON Lines: fixture', () => {
   test('v3_github.json: 4 findings, all verified (critical), and no secret outside the snippet', async () => {
     // python: 4 non-empty lines, each a record with DetectorName (AWS, URI, PrivateKey, URI) and Verified true.
     const report = await read(GITHUB);
-    assert.equal(REPORTS, '/work/shared/fixtures/reports/');
+    assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
     assert.equal(report.format, 'trufflehog');
     assert.equal(report.findings.length, 4);
     assert.deepEqual(report.findings.map((f) => f.severity), ['critical', 'critical', 'critical', 'critical']);
@@ -148,19 +134,7 @@ describe('TruffleHog v3 JSON Lines: fixture', () => {
 
 describe('TruffleHog v3 JSON Lines: detection', () => {
   test('recognises the TruffleHog fixture and no other; the single-record format recognises none of them', () => {
-    const recognised: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(full);
-        else if (!/^(LICENSE|README)/.test(entry.name)) {
-          const opening = sniff(fs.readFileSync(full).subarray(0, SNIFF_BYTES).toString('utf8'));
-          if (opening && !('invalid' in opening) && FORMATS.some((f) => f.detect(opening))) recognised.push(path.relative(REPORTS, full));
-        }
-      }
-    };
-    walk(REPORTS);
-    assert.deepEqual(recognised, ['trufflehog/v3_github.json']);
+    assert.deepEqual(recognisedFixtures(trufflehogFormat), ['trufflehog/v3_github.json']);
   });
 
   test('one secret is one JSON object: the driver reads it as a one-record stream, the same finding', async () => {
@@ -210,8 +184,7 @@ describe('TruffleHog v3 JSON Lines: values', () => {
 
 describe('TruffleHog v3 JSON Lines: bad input', () => {
   test('a truncated report ends early', async () => {
-    const bytes = fs.readFileSync(GITHUB);
-    await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /ends early after \d+ bytes \(truncated\?\)/);
+    await rejects(truncated(GITHUB), '', /ends early after \d+ bytes \(truncated\?\)/);
   });
 
   test('wrong values name their pointer (record index first)', async () => {

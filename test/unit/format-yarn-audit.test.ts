@@ -1,37 +1,21 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
 import { yarnAuditFormat } from '../../src/vulns/formats/yarn-audit.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { emptyLocation } from '../../src/vulns/model.js';
+import { allFixtureFiles, detectsText, fixturePath, fixturesIn, jsonLines, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, truncated } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const FIXTURE = path.join(REPORTS, 'yarn-audit/yarn_audit_multiple_cwes.json');
+const FIXTURE = fixturePath('yarn-audit/yarn_audit_multiple_cwes.json');
 const SCANNER = { id: 'yarn_audit', name: 'yarn audit', version: null, vendor: 'Yarn' };
 const SUMMARY = { type: 'auditSummary', data: { vulnerabilities: {}, dependencies: 1 } };
 
 /** A file path, or JSON Lines made of these records (strings are written as they are). */
 function read(source: string | Buffer | unknown[]): Promise<ParsedReport> {
-  const bytes = Array.isArray(source) ? Buffer.from(source.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n')) : source;
-  const stream = typeof bytes === 'string' ? fs.createReadStream(bytes) : Readable.from([bytes]);
-  return readReport(stream, { maxBytes: 1e9, maxFindings: 1e7 }, { scanner: null, reportType: null }, [yarnAuditFormat]);
+  return readWith([yarnAuditFormat], Array.isArray(source) ? jsonLines(source, { rawStrings: true }) : source);
 }
 
-async function rejects(source: Buffer | unknown[], pointer: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(read(source), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+const rejects = (source: Buffer | unknown[], pointer: string, message: string | RegExp) => rejectsAt(read(source), pointer, message);
 
 /** An auditAdvisory record for minimist (advisory 1179) reached through `path`, with advisory overrides. */
 function advisoryRecord(path: string, advisory: Record<string, unknown> = {}): object {
@@ -59,7 +43,7 @@ function advisoryRecord(path: string, advisory: Record<string, unknown> = {}): o
 }
 
 test('fixtures resolve under /work/shared', () => {
-  assert.equal(REPORTS, '/work/shared/fixtures/reports/');
+  assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
 });
 
 describe('yarn audit: yarn-audit/yarn_audit_multiple_cwes.json', () => {
@@ -135,24 +119,12 @@ describe('yarn audit: yarn-audit/yarn_audit_multiple_cwes.json', () => {
 
 describe('yarn audit: detection', () => {
   test('recognises exactly the yarn-audit fixture among all fixtures', () => {
-    const files = fs.readdirSync(REPORTS, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(REPORTS, f)).isFile() && !/LICENSE|README/.test(f));
-    assert.ok(files.length >= 70);
-    for (const file of files) {
-      const fd = fs.openSync(path.join(REPORTS, file), 'r');
-      const buffer = Buffer.alloc(SNIFF_BYTES);
-      const size = fs.readSync(fd, buffer, 0, SNIFF_BYTES, 0);
-      fs.closeSync(fd);
-      const opening = sniff(buffer.subarray(0, size).toString('utf8'));
-      const detected = opening !== null && !('invalid' in opening) && yarnAuditFormat.detect(opening);
-      assert.equal(detected, file.startsWith('yarn-audit/'), file);
-    }
+    assert.ok(allFixtureFiles().length >= 70);
+    assert.deepEqual(recognisedFixtures(yarnAuditFormat), fixturesIn('yarn-audit'));
   });
 
   test('other JSON Lines are not yarn audit', () => {
-    const detect = (text: string) => {
-      const opening = sniff(text);
-      return opening !== null && !('invalid' in opening) && yarnAuditFormat.detect(opening);
-    };
+    const detect = (text: string) => detectsText(yarnAuditFormat, text);
     assert.equal(detect('{"type":"auditSummary","data":{}}\n{"type":"auditSummary","data":{}}'), true);
     assert.equal(detect('{"type":"finding","data":{}}\n{"type":"finding","data":{}}'), false);
     assert.equal(detect('{"type":"warning","data":"x","extra":1}\n{}'), false);
@@ -162,9 +134,8 @@ describe('yarn audit: detection', () => {
 
 describe('yarn audit: bad input', () => {
   test('truncated: the first 60% of the fixture (mid-line), or cut at a line boundary before the summary', async () => {
-    const bytes = fs.readFileSync(FIXTURE);
-    await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)), '', /ends early.*truncated/);
-    const lines = bytes.toString('utf8').split('\n');
+    await rejects(truncated(FIXTURE), '', /ends early.*truncated/);
+    const lines = fs.readFileSync(FIXTURE, 'utf8').split('\n');
     await rejects(Buffer.from(lines.slice(0, 6).join('\n')), '', 'the yarn audit stream ends before its auditSummary record (truncated?)');
   });
 

@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { fingerprintsOf } from '../../src/vulns/fingerprint.js';
-import type { ReportFormat } from '../../src/vulns/formats/format.js';
-import { ReportError } from '../../src/vulns/formats/report-error.js';
 import { zapJsonFormat, zapXmlFormat } from '../../src/vulns/formats/zap.js';
-import { readReport, type ParsedReport } from '../../src/vulns/ingest/read-report.js';
-import { sniff, SNIFF_BYTES } from '../../src/vulns/ingest/sniff.js';
+import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import type { Finding } from '../../src/vulns/model.js';
+import { allFixtureFiles, fixturePath, openingOfText, readWith, recognisedFixtures, rejectsAt, severities, truncated } from '../support/report-fixtures.js';
 
-// Tests run from dist/test/unit/: four levels up is /work, where shared/ lives next to main/.
-const REPORTS = fileURLToPath(new URL('../../../../shared/fixtures/reports/', import.meta.url));
-const FIRST = path.join(REPORTS, 'zap/zap-results-first-scan.xml');
-const SECOND = path.join(REPORTS, 'zap/zap-results-second-scan.xml');
+const FIRST = fixturePath('zap/zap-results-first-scan.xml');
+const SECOND = fixturePath('zap/zap-results-second-scan.xml');
 const FORMATS = [zapXmlFormat, zapJsonFormat];
-const LIMITS = { maxBytes: 1e9, maxFindings: 1e7 };
-const NO_OVERRIDES = { scanner: null, reportType: null };
 const SITE = 'http://bodgeit.securecodebox-demo.svc:8080';
 
 /**
@@ -34,14 +24,7 @@ const SITE = 'http://bodgeit.securecodebox-demo.svc:8080';
  */
 export const ZAP_RESCAN = { new: 14, fixed: 22, existing: 64 };
 
-function read(source: Buffer | string, formats: readonly ReportFormat[] = FORMATS): Promise<ParsedReport> {
-  const stream = typeof source === 'string' ? fs.createReadStream(source) : Readable.from([source]);
-  return readReport(stream, LIMITS, NO_OVERRIDES, formats);
-}
-
-function tally(findings: Finding[]): Record<string, number> {
-  return findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.severity]: (acc[f.severity] ?? 0) + 1 }), {});
-}
+const read = (input: string | Buffer): Promise<ParsedReport> => readWith(FORMATS, input);
 
 function find(findings: Finding[], pluginId: string, pathname: string, param: string | null = null): Finding {
   const found = findings.filter((f) => f.identifiers[0]!.value === pluginId && f.location.path === pathname && f.location.param === param);
@@ -49,16 +32,9 @@ function find(findings: Finding[], pluginId: string, pathname: string, param: st
   return found[0]!;
 }
 
-async function rejects(source: string | object, pointer: string, message: string | RegExp): Promise<void> {
-  const bytes = Buffer.from(typeof source === 'string' ? source : JSON.stringify(source));
-  await assert.rejects(read(bytes), (error: unknown) => {
-    assert.ok(error instanceof ReportError, `expected a ReportError, got ${String(error)}`);
-    assert.equal(error.pointer, pointer);
-    if (typeof message === 'string') assert.equal(error.message, `${pointer || '/'}: ${message}`);
-    else assert.match(error.message, message);
-    return true;
-  });
-}
+/** A document (XML text, or a value written as JSON) that the read must refuse. */
+const rejects = (source: string | object, pointer: string, message: string | RegExp) =>
+  rejectsAt(read(Buffer.from(typeof source === 'string' ? source : JSON.stringify(source))), pointer, message);
 
 /** A ZAP XML report with the given alert items in one site. */
 function zapXml(items: string): string {
@@ -82,7 +58,7 @@ describe('ZAP XML fixtures', () => {
     assert.deepEqual(report.scanners, [{ id: 'zaproxy', name: 'OWASP ZAP', version: '2.10.0', vendor: null }]);
     assert.deepEqual(report.reportTypes, ['dast']);
     assert.equal(report.findings.length, 86);
-    assert.deepEqual(tally(report.findings), { info: 22, low: 34, medium: 26, high: 4 });
+    assert.deepEqual(severities(report.findings), { info: 22, low: 34, medium: 26, high: 4 });
     assert.ok(report.findings.every((f) => f.reportType === 'dast' && f.scanner.id === 'zaproxy' && f.location.hostname === SITE));
     // 15 alert types, each its own primary identifier.
     assert.equal(new Set(report.findings.map((f) => f.identifiers[0]!.value)).size, 15);
@@ -94,7 +70,7 @@ describe('ZAP XML fixtures', () => {
     // 18 alertitems, 126 instances (README); python: 78 distinct keys, by riskcode 0: 20, 1: 35, 2: 19, 3: 4.
     const report = await read(SECOND);
     assert.equal(report.findings.length, 78);
-    assert.deepEqual(tally(report.findings), { info: 20, low: 35, medium: 19, high: 4 });
+    assert.deepEqual(severities(report.findings), { info: 20, low: 35, medium: 19, high: 4 });
     assert.equal(new Set(report.findings.map((f) => f.identifiers[0]!.value)).size, 18);
   });
 
@@ -165,46 +141,26 @@ describe('ZAP XML fixtures', () => {
 
   test('a report cut at 60% of its bytes ends early', async () => {
     // Byte 44,537 of 74,229 is inside an alert item's <desc>.
-    const bytes = fs.readFileSync(FIRST);
-    await rejects(bytes.subarray(0, Math.floor(bytes.length * 0.6)).toString('utf8'), '', 'not valid XML: the document ends early inside <desc> (truncated?)');
+    await rejects(truncated(FIRST).toString('utf8'), '', 'not valid XML: the document ends early inside <desc> (truncated?)');
   });
 });
 
 describe('ZAP detection', () => {
-  /** Every fixture file under shared/fixtures/reports (all directories, recursively). */
-  const fixtures = fs
-    .readdirSync(REPORTS, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(REPORTS, d.name), { recursive: true, encoding: 'utf8' }).map((f) => `${d.name}/${f}`))
-    .filter((f) => fs.statSync(path.join(REPORTS, f)).isFile())
-    .sort();
-
-  function opening(file: string) {
-    const fd = fs.openSync(path.join(REPORTS, file), 'r');
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const length = fs.readSync(fd, buffer, 0, SNIFF_BYTES, 0);
-    fs.closeSync(fd);
-    const sniffed = sniff(buffer.subarray(0, length).toString('utf8'));
-    assert.ok(sniffed && !('invalid' in sniffed), `${file} sniffs`);
-    return sniffed;
-  }
-
   test('the XML format recognises exactly the two ZAP fixtures; the JSON format none of the fixtures', () => {
+    const fixtures = allFixtureFiles();
     assert.ok(fixtures.length >= 70, `all fixtures found (${fixtures.length})`);
-    const xml = fixtures.filter((f) => zapXmlFormat.detect(opening(f)));
-    assert.deepEqual(xml, ['zap/zap-results-first-scan.xml', 'zap/zap-results-second-scan.xml']);
-    assert.deepEqual(fixtures.filter((f) => zapJsonFormat.detect(opening(f))), []);
+    assert.deepEqual(recognisedFixtures(zapXmlFormat), ['zap/zap-results-first-scan.xml', 'zap/zap-results-second-scan.xml']);
+    assert.deepEqual(recognisedFixtures(zapJsonFormat), []);
   });
 
   test('the JSON format recognises ZAP\'s traditional JSON report, with or without @programName', () => {
-    const open = (text: string) => sniff(text) as Exclude<ReturnType<typeof sniff>, null | { invalid: string }>;
-    assert.ok(zapJsonFormat.detect(open('{"@programName": "ZAP", "@version": "2.14.0", "@generated": "x", "created": "y", "site": []}')));
-    assert.ok(zapJsonFormat.detect(open('{"@version": "2.10.0", "@generated": "x", "site": []}')));
-    assert.ok(!zapJsonFormat.detect(open('{"version": "2.10.0", "site": []}')));
-    assert.ok(!zapJsonFormat.detect(open('{"@version": "2.10.0", "sites": []}')));
+    assert.ok(zapJsonFormat.detect(openingOfText('{"@programName": "ZAP", "@version": "2.14.0", "@generated": "x", "created": "y", "site": []}')));
+    assert.ok(zapJsonFormat.detect(openingOfText('{"@version": "2.10.0", "@generated": "x", "site": []}')));
+    assert.ok(!zapJsonFormat.detect(openingOfText('{"version": "2.10.0", "site": []}')));
+    assert.ok(!zapJsonFormat.detect(openingOfText('{"@version": "2.10.0", "sites": []}')));
     // GitLab's DAST report carries ZAP's report inside it: it is GitLab's to read.
-    assert.ok(!zapJsonFormat.detect(open('{"@generated": "x", "@version": "D-2020-08-26", "remediations": [], "scan": {}, "site": [], "version": "13.1.0"}')));
-    assert.ok(!zapXmlFormat.detect(open('<report version="2.10.0"/>')));
+    assert.ok(!zapJsonFormat.detect(openingOfText('{"@generated": "x", "@version": "D-2020-08-26", "remediations": [], "scan": {}, "site": [], "version": "13.1.0"}')));
+    assert.ok(!zapXmlFormat.detect(openingOfText('<report version="2.10.0"/>')));
   });
 });
 

@@ -1,89 +1,14 @@
 import { emptyLocation, type Finding, type Identifier, type Location, type PackageRef, type ReportType, type Scanner, type Severity } from '../model.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { at, isObject, objectList, optionalArray, optionalObject, withoutNul, type Json } from './json-read.js';
+import { at, child, isObject, objectList, prose, requiredText, text, textList, withoutNul } from './json-read.js';
 import { ReportError } from './report-error.js';
 
 /**
- * What the package-vulnerability scanners Trivy, Grype, OSV-Scanner and govulncheck share: advisory ids and their
- * types, ecosystem names, package URLs, OSV records (OSV-Scanner and govulncheck both embed them), CVSS scores →
- * severity, and the typed reads these formats use.
- *
- * Read policy: a value of the wrong JSON type is a ReportError at its pointer; absent, null or blank is null;
- * NULs are removed and long strings clipped; nothing else is changed, except that short fields are trimmed.
+ * What the package-vulnerability formats share — Trivy, Grype, OSV-Scanner and govulncheck, npm audit, yarn audit,
+ * pip-audit and Dependency-Check: advisory ids and their types (CVE, GHSA), CWE ids, ecosystem names, package URLs,
+ * OSV records (OSV-Scanner and govulncheck both embed them), CVSS scores → severity, and the canonical finding they
+ * become. The typed reads they use are json-read.ts's.
  */
-
-// ---------------------------------------------------------------------------------------------------------------
-// Typed reads
-
-/** A value as an error message shows it: JSON, cut short. */
-function shown(value: unknown): string {
-  return clip(JSON.stringify(value) ?? String(value), 100);
-}
-
-/** A string value, NULs removed, clipped to `max`, trimmed unless it is prose; absent or blank is null. */
-export function textValue(value: unknown, pointer: string, max: number = FIELD_LIMITS.other, trim = true): string | null {
-  if (value == null) return null;
-  if (typeof value !== 'string') throw new ReportError(pointer, 'must be a string');
-  const clean = withoutNul(value);
-  if (clean.trim() === '') return null;
-  return clip(trim ? clean.trim() : clean, max);
-}
-
-/** An optional short field — id, name, version, URL — trimmed (see `textValue`). */
-export function text(parent: Json, key: string, pointer: string, max: number = FIELD_LIMITS.other): string | null {
-  return textValue(parent[key], at(pointer, key), max);
-}
-
-/** An optional prose field — description, remediation, matched code — kept as written. */
-export function prose(parent: Json, key: string, pointer: string, max: number): string | null {
-  return textValue(parent[key], at(pointer, key), max, false);
-}
-
-export function requiredText(parent: Json, key: string, pointer: string, max: number = FIELD_LIMITS.other): string {
-  const value = text(parent, key, pointer, max);
-  if (value === null) throw new ReportError(at(pointer, key), 'must be a non-empty string');
-  return value;
-}
-
-/** An optional array of strings (blank entries dropped), each trimmed and clipped. */
-export function textList(parent: Json, key: string, pointer: string, max: number = FIELD_LIMITS.other): string[] {
-  const p = at(pointer, key);
-  return (optionalArray(parent[key], p) ?? []).flatMap((item, i) => {
-    const value = textValue(item, at(p, i), max);
-    return value === null ? [] : [value];
-  });
-}
-
-/** A positive line number; 0 (some tools' "no line") is null; anything but an integer is a ReportError. */
-export function lineNumber(parent: Json, key: string, pointer: string): number | null {
-  const value = parent[key];
-  if (value == null) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ReportError(at(pointer, key), 'must be an integer');
-  return value > 0 ? value : null;
-}
-
-/**
- * An array index in a streamed path. The parser matches `*` against object keys too, so a value that should be an
- * array but is an object arrives with a string key: that is the error.
- */
-export function arrayIndex(key: string | number | undefined, pointer: string): number {
-  if (typeof key !== 'number') throw new ReportError(pointer, 'must be an array');
-  return key;
-}
-
-/** `parent[key]` as an object (null when absent), and its pointer. */
-export function child(parent: Json, key: string, pointer: string): [Json | null, string] {
-  const p = at(pointer, key);
-  return [optionalObject(parent[key], p), p];
-}
-
-/** A tool's severity name (case-insensitive) → Vigil's; absent is unknown; a name outside `scale` is a ReportError. */
-export function scaledSeverity(value: unknown, pointer: string, scale: ReadonlyMap<string, Severity>, names: readonly string[]): Severity {
-  if (value == null || value === '') return 'unknown';
-  const severity = typeof value === 'string' ? scale.get(value.trim().toLowerCase()) : undefined;
-  if (severity) return severity;
-  throw new ReportError(pointer, `${shown(value)} is not a severity; must be one of ${names.join(', ')}`);
-}
 
 /** Values without repeats (compared case-insensitively), first spelling kept. */
 export function distinct(values: Iterable<string>): string[] {
@@ -98,7 +23,11 @@ export function distinct(values: Iterable<string>): string[] {
 // Advisory identifiers
 
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
+/** Any GHSA-shaped id (for typing an id a tool gives). */
 const GHSA = /^GHSA(?:-[0-9a-z]{4}){3}$/i;
+/** A GHSA id in GitHub's own alphabet (for finding one in a text, and for telling one from other ids). */
+const GHSA_ID = /GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}/i;
+const WHOLE_GHSA_ID = new RegExp(`^${GHSA_ID.source}$`, 'i');
 /** Databases that publish in OSV format under their own prefix (osv.dev's list), as opposed to vendor advisories. */
 const OSV_PREFIX =
   /^(GO|PYSEC|RUSTSEC|OSV|GSD|MAL|BIT|PSF|CURL|UVI|HSEC|OESA|RSEC|CGA|DRUPAL|JLSEC|LBSEC|MINI|ECHO|ROOT|CRAN)-/i;
@@ -119,6 +48,21 @@ export function advisoryIdentifiers(ids: Iterable<string>, namespace: string): I
   return distinct(ids).map((id) => advisoryIdentifier(id, namespace));
 }
 
+export function isCve(text: string): boolean {
+  return CVE.test(text);
+}
+
+/** A whole GHSA id (`GHSA-xxxx-xxxx-xxxx`, in GitHub's alphabet). */
+export function isGhsa(text: string): boolean {
+  return WHOLE_GHSA_ID.test(text);
+}
+
+/** The GHSA id in a text (an id, or an advisory URL `https://github.com/advisories/GHSA-…`), in GitHub's spelling. */
+export function ghsaIn(text: string | null): string | null {
+  const match = text === null ? null : GHSA_ID.exec(text);
+  return match ? `GHSA${match[0].slice(4).toLowerCase()}` : null;
+}
+
 const ADVISORY_RANK: Record<string, number> = { cve: 0, ghsa: 1 };
 
 /** CVE ids first, then GHSA, then the rest; report order within each. */
@@ -136,6 +80,28 @@ export function cweIdentifiers(values: string[]): Identifier[] {
     return match ? [`CWE-${match[1]}`] : [];
   });
   return distinct(ids).map((value) => ({ type: 'cwe', value, name: null, url: null }));
+}
+
+/**
+ * The CWE ids written anywhere in a string or an array of strings (`CWE-400`, `["CWE-400"]`, the same array as a
+ * JSON string `"[\"CWE-400\"]"`, `CWE-502 Deserialization of Untrusted Data`), without repeats. Texts without one
+ * (`NVD-CWE-noinfo`, `[]`) give none.
+ */
+export function cweIdentifiersIn(value: unknown, pointer: string): Identifier[] {
+  if (value == null) return [];
+  let texts: string[];
+  if (typeof value === 'string') texts = [value];
+  else if (Array.isArray(value)) {
+    texts = value.map((item, i) => {
+      if (typeof item !== 'string') throw new ReportError(at(pointer, i), 'must be a string');
+      return item;
+    });
+  } else throw new ReportError(pointer, 'must be a CWE id or an array of them');
+  const ids = new Set<string>();
+  for (const text of texts) {
+    for (const match of withoutNul(text).matchAll(/CWE-0*(\d+)/gi)) ids.add(clip(`CWE-${match[1]}`, FIELD_LIMITS.identifier));
+  }
+  return [...ids].map((value) => ({ type: 'cwe', value, name: null, url: null }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -443,6 +409,37 @@ export function finding(parts: {
     baselineState: null,
     relatedLocations: [],
   };
+}
+
+/** What a finding takes from an advisory, whatever report it comes from. */
+export interface AdvisoryText {
+  title: string;
+  description: string | null;
+  severity: Severity;
+  identifiers: Identifier[];
+  links: Finding['links'];
+  cvssVectors: Finding['cvssVectors'];
+  solution: string | null;
+}
+
+/**
+ * A dependency-scanning finding: one advisory on one installed package, located at the manifest or lock file (the
+ * package-audit formats: npm audit, yarn audit, pip-audit, Dependency-Check). Advisory ids name the advisory, not
+ * this finding: package-audit tools give no per-finding stable id.
+ */
+export function packageFinding(advisory: AdvisoryText, pkg: PackageRef, file: string | null, scanner: Scanner): Finding {
+  return finding({
+    title: advisory.title,
+    description: advisory.description,
+    severity: advisory.severity,
+    reportType: 'dependency_scanning',
+    scanner,
+    identifiers: [...advisory.identifiers],
+    location: { file, package: { ...pkg, fixedVersions: [...(pkg.fixedVersions ?? [])] } },
+    solution: advisory.solution,
+    links: [...advisory.links],
+    cvssVectors: [...advisory.cvssVectors],
+  });
 }
 
 /** A package reference with the optional parts set only when known. */

@@ -1,16 +1,17 @@
 import type { Finding, Scanner, Severity } from '../model.js';
 import type { ReportFormat } from './format.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { at, object, optionalArray, optionalObject } from './json-read.js';
+import { cweIdentifier, fileLocation, headline, uniqueIdentifiers } from './finding-parts.js';
+import { at, clippedText, lineNumber, namedSeverity, object, optionalArray, optionalObject, prose, requiredText, UNCLIPPED, type SeverityScale } from './json-read.js';
+import { listReader } from './list-reader.js';
 import { ReportError } from './report-error.js';
-import { cweIdentifier, fileLocation, headline, lineNumber, listReader, optionalString, optionalText, requiredText, toolSeverity, unique } from './semgrep.js';
 
 /**
  * Bandit JSON (`bandit -f json`): `{errors, generated_at, metrics, results: [{test_id, test_name, issue_text,
  * issue_severity, issue_confidence, issue_cwe: {id, link}, filename, line_number, line_range, col_offset, code,
  * more_info}]}`. Each element of `results` is one SAST finding. Bandit writes no version of itself.
  *
- * Policy as in semgrep.ts (wrong types → ReportError at the pointer, absent/blank → null, clipped, NULs removed).
+ * Policy as in semgrep.ts, with the same reads (wrong types → ReportError at the pointer, absent/blank → null, clipped, NULs removed).
  * - Severity: HIGH, MEDIUM, LOW as such; UNDEFINED and absent are unknown; anything else is a ReportError.
  * - Identifiers: `bandit_test_id` (B303, named by the test name), then the CWE of `issue_cwe` (Bandit ≥ 1.7.5).
  * - Location: `filename` normalised (Bandit on Windows writes `dojo/benchmark\views.py`), lines `line_number` to the
@@ -20,7 +21,13 @@ import { cweIdentifier, fileLocation, headline, lineNumber, listReader, optional
  * - No tracking: Bandit has no id for a result.
  */
 
-const SEVERITY: Record<string, Severity> = { HIGH: 'high', MEDIUM: 'medium', LOW: 'low', UNDEFINED: 'unknown' };
+const SEVERITY = new Map<string, Severity>([
+  ['HIGH', 'high'],
+  ['MEDIUM', 'medium'],
+  ['LOW', 'low'],
+  ['UNDEFINED', 'unknown'],
+]);
+const SEVERITY_SCALE: SeverityScale = { table: SEVERITY, upperCase: true, names: [...SEVERITY.keys()], noun: 'a Bandit severity', quoteInFull: true };
 const BANDIT: Scanner = { id: 'bandit', name: 'Bandit', version: null, vendor: 'PyCQA' };
 /** `12 code` (Bandit's `"%i %s"`; a tab in its tabbed form). */
 const NUMBERED_LINE = /^(\d+)[ \t]?(.*)$/s;
@@ -28,29 +35,29 @@ const NUMBERED_LINE = /^(\d+)[ \t]?(.*)$/s;
 /** One element of `results` → Finding. Throws ReportError under `pointer`. */
 export function banditResult(raw: unknown, pointer: string): Finding {
   const result = object(raw, pointer);
-  const testId = requiredText(result, 'test_id', pointer, FIELD_LIMITS.identifier);
-  const testName = optionalText(result, 'test_name', pointer, FIELD_LIMITS.identifier);
-  const text = optionalString(result, 'issue_text', pointer, FIELD_LIMITS.description);
+  const testId = requiredText(result, 'test_id', pointer, FIELD_LIMITS.identifier, clippedText);
+  const testName = clippedText(result, 'test_name', pointer, FIELD_LIMITS.identifier);
+  const text = prose(result, 'issue_text', pointer, FIELD_LIMITS.description);
   const cwePointer = at(pointer, 'issue_cwe');
   const cwe = optionalObject(result.issue_cwe, cwePointer);
   const cweId = cwe && cweNumber(cwe.id, at(cwePointer, 'id'));
-  const cweLink = cwe && optionalText(cwe, 'link', cwePointer);
+  const cweLink = cwe && clippedText(cwe, 'link', cwePointer);
   const cweEntry = cweId === null ? null : cweIdentifier(`CWE-${cweId}`);
 
   const range = lineRange(result.line_range, at(pointer, 'line_range'));
   const startLine = lineNumber(result, 'line_number', pointer) ?? range[0] ?? null;
-  const location = fileLocation(requiredText(result, 'filename', pointer, FIELD_LIMITS.path), startLine, range.length > 0 ? Math.max(...range) : null);
+  const location = fileLocation(requiredText(result, 'filename', pointer, FIELD_LIMITS.path, clippedText), startLine, range.length > 0 ? Math.max(...range) : null);
 
-  const code = optionalString(result, 'code', pointer, Number.MAX_SAFE_INTEGER);
-  const moreInfo = optionalText(result, 'more_info', pointer);
+  const code = prose(result, 'code', pointer, UNCLIPPED);
+  const moreInfo = clippedText(result, 'more_info', pointer);
   return {
-    title: text === null ? (testName ?? testId) : headline(text),
+    title: text === null ? (testName ?? testId) : clip(headline(text), FIELD_LIMITS.title),
     description: text?.trim() ?? null,
-    severity: toolSeverity(result.issue_severity, at(pointer, 'issue_severity'), SEVERITY, 'Bandit'),
-    confidence: optionalText(result, 'issue_confidence', pointer),
+    severity: namedSeverity(result.issue_severity, at(pointer, 'issue_severity'), SEVERITY_SCALE),
+    confidence: clippedText(result, 'issue_confidence', pointer),
     reportType: 'sast',
     scanner: BANDIT,
-    identifiers: unique([
+    identifiers: uniqueIdentifiers([
       { type: 'bandit_test_id', value: testId, name: testName, url: moreInfo },
       cweEntry && cweLink ? { ...cweEntry, url: cweLink } : cweEntry,
     ]),

@@ -13,7 +13,9 @@ import {
 import { normaliseRepoPath } from '../paths.js';
 import type { ReadResult, ReportFormat, ReportReader, XmlElement } from './format.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { at, isObject, objectList, optionalArray, optionalObject, withoutNul, type Json } from './json-read.js';
+import { isCve, isGhsa } from './advisory.js';
+import { mitreCwe } from './finding-parts.js';
+import { arrayIndex, at, isObject, namedSeverity, objectList, optionalArray, optionalObject, scalarValue, UNCLIPPED, type Json, type SeverityScale } from './json-read.js';
 import { ReportError } from './report-error.js';
 import { attr, attrPointer, child, children, ownText, textOf, xmlNode, type XmlNode } from './xml-read.js';
 
@@ -70,16 +72,16 @@ import { attr, attrPointer, child, children, ownText, textOf, xmlNode, type XmlN
  * expected is an error too); an absent or blank optional value is null; long strings are clipped; NULs are removed.
  */
 
-const SEVERITY_NAMES = ['critical', 'high', 'medium', 'low', 'info', 'none', 'unknown'] as const;
-const SEVERITY_OF: Record<(typeof SEVERITY_NAMES)[number], Severity> = {
-  critical: 'critical',
-  high: 'high',
-  medium: 'medium',
-  low: 'low',
-  info: 'info',
-  none: 'info',
-  unknown: 'unknown',
-};
+const SEVERITY_TABLE = new Map<string, Severity>([
+  ['critical', 'critical'],
+  ['high', 'high'],
+  ['medium', 'medium'],
+  ['low', 'low'],
+  ['info', 'info'],
+  ['none', 'info'],
+  ['unknown', 'unknown'],
+]);
+const SEVERITY_SCALE: SeverityScale = { table: SEVERITY_TABLE, names: [...SEVERITY_TABLE.keys()], noun: 'a severity', quoteInFull: true };
 
 const ANALYSIS_STATES = ['resolved', 'resolved_with_pedigree', 'exploitable', 'in_triage', 'false_positive', 'not_affected'] as const;
 type AnalysisState = (typeof ANALYSIS_STATES)[number];
@@ -99,8 +101,6 @@ const AFFECTED_STATUSES = ['affected', 'unaffected', 'unknown'] as const;
 /** Rating methods whose vectors are CVSS vectors (a rating without a method is taken as given). */
 const CVSS_METHODS = new Set(['cvssv2', 'cvssv3', 'cvssv31', 'cvssv4']);
 
-const CVE_ID = /^CVE-\d{4}-\d{4,}$/i;
-const GHSA_ID = /^GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}$/i;
 const CWE_VALUE = /^(?:CWE-)?0*(\d+)$/i;
 const NAMESPACE = /^http:\/\/cyclonedx\.org\/schema\/bom\/(1\.\d+)$/;
 
@@ -148,17 +148,9 @@ interface Node {
   dependsOn(): string[];
 }
 
-function nonBlank(value: string | undefined): string | null {
-  if (value === undefined) return null;
-  const clean = withoutNul(value);
-  return clean.trim() === '' ? null : clean;
-}
-
-function scalarText(value: unknown, pointer: string): string | null {
-  if (value == null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') throw new ReportError(pointer, 'must be a string');
-  return nonBlank(value);
+/** A JSON scalar as given (NULs removed, not trimmed or clipped; numbers as text); absent or blank is null. */
+function scalarAsGiven(value: unknown, pointer: string): string | null {
+  return scalarValue(value, pointer, UNCLIPPED, false);
 }
 
 class JsonNode implements Node {
@@ -170,7 +162,7 @@ class JsonNode implements Node {
     return at(this.pointer, key);
   }
   text(key: string): string | null {
-    return scalarText(this.raw[key], this.at(key));
+    return scalarAsGiven(this.raw[key], this.at(key));
   }
   field(key: string): Node | null {
     const value = optionalObject(this.raw[key], this.at(key));
@@ -182,7 +174,7 @@ class JsonNode implements Node {
   texts(key: string): [string, string][] {
     const p = this.at(key);
     return (optionalArray(this.raw[key], p) ?? []).flatMap((value, i): [string, string][] => {
-      const text = scalarText(value, at(p, i));
+      const text = scalarAsGiven(value, at(p, i));
       return text === null ? [] : [[text, at(p, i)]];
     });
   }
@@ -388,8 +380,8 @@ interface Vulnerability {
 }
 
 function identifierType(id: string, source: string | null): string {
-  if (CVE_ID.test(id)) return 'cve';
-  if (GHSA_ID.test(id)) return 'ghsa';
+  if (isCve(id)) return 'cve';
+  if (isGhsa(id)) return 'ghsa';
   const name = source?.trim().toLowerCase() ?? '';
   if (name === '') return 'cyclonedx';
   if (/^(github|ghsa)\b/.test(name)) return 'ghsa';
@@ -410,8 +402,7 @@ function cweIdentifiers(node: Node): Identifier[] {
   return node.texts('cwes', 'cwe').map(([value, pointer]) => {
     const match = CWE_VALUE.exec(value.trim());
     if (!match) throw new ReportError(pointer, `${JSON.stringify(value.trim())} is not a CWE number`);
-    const id = `CWE-${match[1]}`;
-    return { type: 'cwe', value: id, name: id, url: `https://cwe.mitre.org/data/definitions/${match[1]}.html` };
+    return mitreCwe(match[1]!, `CWE-${match[1]}`);
   });
 }
 
@@ -426,11 +417,8 @@ function severityOf(ratings: Node[]): Severity {
   for (const rating of ratings) {
     const value = rating.text('severity')?.trim();
     if (value === undefined) continue;
-    const name = value.toLowerCase() as (typeof SEVERITY_NAMES)[number];
-    if (!(SEVERITY_NAMES as readonly string[]).includes(name)) {
-      throw new ReportError(rating.at('severity'), `${JSON.stringify(value)} is not a severity; must be one of ${SEVERITY_NAMES.join(', ')}`);
-    }
-    if (severityRank(SEVERITY_OF[name]) > severityRank(worst)) worst = SEVERITY_OF[name];
+    const severity = namedSeverity(value, rating.at('severity'), SEVERITY_SCALE);
+    if (severityRank(severity) > severityRank(worst)) worst = severity;
   }
   return worst;
 }
@@ -529,7 +517,7 @@ function vulnerabilityOf(node: Node, component: Component | null): Vulnerability
   const ratings = ratingsOf(node);
   return {
     id: short(node, 'id'),
-    headline: description && headline(description),
+    headline: description && untrimmedHeadline(description),
     identifiers,
     severity: severityOf(ratings),
     description: joined([description, detail], FIELD_LIMITS.description),
@@ -549,8 +537,12 @@ function joined(texts: (string | null | undefined)[], max: number): string | nul
   return parts.length > 0 ? clip(parts.join('\n\n'), max) : null;
 }
 
-/** The first sentence of the first paragraph, on one line. */
-function headline(text: string): string {
+/**
+ * The first sentence of the first paragraph, on one line. Not finding-parts.ts's `headline`: the squeezed paragraph
+ * is not trimmed again, so one whose first line ends in blanks keeps a trailing space (as CycloneDX titles always
+ * have been).
+ */
+function untrimmedHeadline(text: string): string {
   const paragraph = text.trim().split(/\n\s*\n/)[0]!.replace(/\s+/g, ' ');
   return /^.+?[.!?](?=\s+[A-Z])/.exec(paragraph)?.[0] ?? paragraph;
 }
@@ -715,10 +707,6 @@ function findingOf(vulnerability: Vulnerability, location: Location, reportType:
   };
 }
 
-function arrayIndex(keys: (string | number)[], depth: number, pointer: string): void {
-  if (typeof keys[depth] !== 'number') throw new ReportError(pointer, 'must be an array');
-}
-
 /** CycloneDX JSON (1.4–1.6, `bomFormat: "CycloneDX"`) with `vulnerabilities`, including VEX documents. */
 export const cyclonedxJsonFormat: ReportFormat = {
   id: 'cyclonedx-json',
@@ -739,7 +727,7 @@ export const cyclonedxJsonFormat: ReportFormat = {
       take(keys, value, pointer) {
         const [top] = keys;
         if (top === 'specVersion') {
-          const version = scalarText(value, pointer);
+          const version = scalarAsGiven(value, pointer);
           bom.formatVersion = version && clip(version.trim(), FIELD_LIMITS.other);
           return;
         }
@@ -748,7 +736,7 @@ export const cyclonedxJsonFormat: ReportFormat = {
           if (metadata) bom.addMetadata(new JsonNode(metadata, pointer));
           return;
         }
-        arrayIndex(keys, 1, `/${String(top)}`);
+        arrayIndex(keys[1], `/${String(top)}`);
         if (!isObject(value)) throw new ReportError(pointer, 'must be an object');
         const node = new JsonNode(value, pointer);
         if (top === 'vulnerabilities') bom.vulnerabilities.push(vulnerabilityOf(node, null));

@@ -2,8 +2,8 @@ import type { Finding, Identifier, PackageRef, Scanner, Severity } from '../mode
 import { normaliseRepoPath } from '../paths.js';
 import type { ReportFormat, XmlElement } from './format.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { cweIdentifiers, ghsaIn, isCve, packageFinding, shown } from './npm-advisory.js';
-import { ReportError } from './report-error.js';
+import { cweIdentifiersIn, ghsaIn, isCve, packageFinding } from './advisory.js';
+import { namedSeverity, type SeverityScale } from './json-read.js';
 import { attr, child, children, ownText, requiredTextOf, textOf, xmlNode, type XmlNode } from './xml-read.js';
 
 /**
@@ -35,17 +35,20 @@ import { attr, child, children, ownText, requiredTextOf, textOf, xmlNode, type X
  *   `projectInfo` names the project but never its directory, so nothing better can be inferred.
  */
 
-const SEVERITY = new Map<string, Severity>([
-  ['critical', 'critical'],
-  ['high', 'high'],
-  ['medium', 'medium'],
-  ['moderate', 'medium'],
-  ['low', 'low'],
-  ['info', 'info'],
-  ['none', 'info'],
-  ['unknown', 'unknown'],
-]);
-const SEVERITY_NAMES = 'CRITICAL, HIGH, MEDIUM, MODERATE, LOW, INFO, NONE, UNKNOWN';
+const SEVERITY_SCALE: SeverityScale = {
+  table: new Map<string, Severity>([
+    ['critical', 'critical'],
+    ['high', 'high'],
+    ['medium', 'medium'],
+    ['moderate', 'medium'],
+    ['low', 'low'],
+    ['info', 'info'],
+    ['none', 'info'],
+    ['unknown', 'unknown'],
+  ]),
+  names: ['CRITICAL', 'HIGH', 'MEDIUM', 'MODERATE', 'LOW', 'INFO', 'NONE', 'UNKNOWN'],
+  noun: 'a severity',
+};
 
 const NAMESPACE = /^https?:\/\/jeremylong\.github\.io\/DependencyCheck\/dependency-check\.(\d+(?:\.\d+)*)\.xsd$/i;
 
@@ -83,10 +86,7 @@ const CVSS2_METRICS: [string, string, string][] = [
 
 function severityOf(node: XmlNode | null): Severity | null {
   const text = node && ownText(node);
-  if (text === null) return null;
-  const severity = SEVERITY.get(text.trim().toLowerCase());
-  if (!severity) throw new ReportError(node!.pointer, `${shown(text)} is not a severity; must be one of ${SEVERITY_NAMES}`);
-  return severity;
+  return text === null ? null : namedSeverity(text, node!.pointer, SEVERITY_SCALE);
 }
 
 function vulnerabilitySeverity(vuln: XmlNode): Severity {
@@ -132,7 +132,7 @@ function vulnerabilityIdentifiers(vuln: XmlNode, name: string, source: string | 
       : { type: (source ?? 'dependency_check').toLowerCase().replace(/[^a-z0-9]+/g, '_'), value: name, name: null, url: null };
   const cwes = child(vuln, 'cwes');
   const cweTexts = [...(cwes ? children(cwes, 'cwe') : []), ...children(vuln, 'cwe')].flatMap((c) => ownText(c) ?? []);
-  return [id, ...cweIdentifiers(cweTexts, vuln.pointer)];
+  return [id, ...cweIdentifiersIn(cweTexts, vuln.pointer)];
 }
 
 function referenceLinks(vuln: XmlNode): Finding['links'] {

@@ -9,14 +9,13 @@ import {
   type PackageRef,
   type ReportType,
   type Scanner,
-  type Severity,
   type TrackingSignature,
 } from '../model.js';
 import { normaliseRepoPath } from '../paths.js';
 import type { ReportFormat } from './format.js';
 import type { PartialFinding, ReportHeader } from './contract.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { array, at, isObject, object, objectList, optionalObject, withoutNul, type Json } from './json-read.js';
+import { array, at, clippedText, isObject, namedSeverity, object, objectList, optionalObject, prose, scalarText, type Json, type SeverityScale } from './json-read.js';
 import { ReportError } from './report-error.js';
 
 /**
@@ -31,8 +30,13 @@ import { ReportError } from './report-error.js';
  */
 
 
-/** GitLab's severity names, as the error message gives them. */
-const SEVERITY_NAMES = ['Critical', 'High', 'Medium', 'Low', 'Info', 'Unknown'];
+/** GitLab's severities are Vigil's; the error message names them as GitLab writes them. */
+const SEVERITY_SCALE: SeverityScale = {
+  table: new Map(SEVERITIES.map((severity) => [severity, severity])),
+  names: ['Critical', 'High', 'Medium', 'Low', 'Info', 'Unknown'],
+  noun: 'a severity',
+  quoteInFull: true,
+};
 
 /** GitLab's tracking-signature algorithms, least to most specific (GitLab's own priority order). */
 const SIGNATURE_PRIORITY: Record<string, number> = {
@@ -58,25 +62,25 @@ export function gitlabVulnerability(raw: unknown, pointer: string): PartialFindi
   const reportType = reportTypeValue(vuln.category, at(pointer, 'category'));
   const locationPointer = at(pointer, 'location');
   const location = object(vuln.location, locationPointer);
-  const name = optionalString(vuln, 'name', pointer, FIELD_LIMITS.title);
-  const message = optionalString(vuln, 'message', pointer, FIELD_LIMITS.title);
+  const name = prose(vuln, 'name', pointer, FIELD_LIMITS.title);
+  const message = prose(vuln, 'message', pointer, FIELD_LIMITS.title);
   const primary = identifiers.find((id) => !CLASSIFICATION_TYPES.has(id.type)) ?? identifiers[0]!;
   return {
     title: clip((name ?? message ?? primary.name ?? primary.value).trim(), FIELD_LIMITS.title),
-    description: optionalString(vuln, 'description', pointer, FIELD_LIMITS.description),
-    severity: severityValue(vuln.severity, at(pointer, 'severity')),
-    confidence: optionalString(vuln, 'confidence', pointer, FIELD_LIMITS.other),
+    description: prose(vuln, 'description', pointer, FIELD_LIMITS.description),
+    severity: namedSeverity(vuln.severity, at(pointer, 'severity'), SEVERITY_SCALE),
+    confidence: prose(vuln, 'confidence', pointer, FIELD_LIMITS.other),
     reportType,
     scanner: vuln.scanner == null ? null : scannerValue(vuln.scanner, at(pointer, 'scanner')),
     identifiers,
     location: locationValue(location, locationPointer, reportType),
-    solution: optionalString(vuln, 'solution', pointer, FIELD_LIMITS.solution),
+    solution: prose(vuln, 'solution', pointer, FIELD_LIMITS.solution),
     links: linkList(vuln.links, at(pointer, 'links')),
     cvssVectors: cvssList(vuln.cvss_vectors, at(pointer, 'cvss_vectors')),
     tracking: trackingList(vuln.tracking, at(pointer, 'tracking')),
     snippet:
-      optionalString(vuln, 'raw_source_code_extract', pointer, FIELD_LIMITS.snippet) ??
-      optionalString(location, 'raw_source_code_extract', locationPointer, FIELD_LIMITS.snippet),
+      prose(vuln, 'raw_source_code_extract', pointer, FIELD_LIMITS.snippet) ??
+      prose(location, 'raw_source_code_extract', locationPointer, FIELD_LIMITS.snippet),
     suppression: null,
     baselineState: null,
     relatedLocations: [],
@@ -88,7 +92,7 @@ export function gitlabVulnerability(raw: unknown, pointer: string): PartialFindi
  * lack `scan`). Throws ReportError (pointer `/scan/...` or `/version`).
  */
 export function gitlabHeader(values: { version: unknown; scan: unknown }): ReportHeader {
-  const formatVersion = optionalString(values, 'version', '', FIELD_LIMITS.other)?.trim() ?? null;
+  const formatVersion = clippedText(values, 'version', '');
   if (values.scan == null) return { formatVersion, scanner: null, reportType: null };
   const scan = object(values.scan, '/scan');
   // Some reports name only the analyzer (e.g. GitLab's gl-sast-missing-scanner.json): it is the best scanner we have.
@@ -130,37 +134,37 @@ function identifierList(value: unknown, pointer: string): Identifier[] {
     return {
       type,
       value: UPPER_CASE_IDENTIFIER_TYPES.has(type) ? value.toUpperCase() : value,
-      name: optionalText(raw, 'name', p, FIELD_LIMITS.identifier),
-      url: optionalString(raw, 'url', p, FIELD_LIMITS.other)?.trim() ?? null,
+      name: scalarText(raw, 'name', p, FIELD_LIMITS.identifier),
+      url: clippedText(raw, 'url', p),
     };
   });
 }
 
 function locationValue(raw: Json, pointer: string, category: ReportType | null): Location {
   const location = emptyLocation();
-  const file = optionalString(raw, 'file', pointer, FIELD_LIMITS.path);
+  const file = prose(raw, 'file', pointer, FIELD_LIMITS.path);
   location.file = file === null ? null : normaliseRepoPath(file) || null;
   location.startLine = lineNumber(raw.start_line);
   location.endLine = lineNumber(raw.end_line);
-  location.className = optionalString(raw, 'class', pointer, FIELD_LIMITS.other);
+  location.className = prose(raw, 'class', pointer, FIELD_LIMITS.other);
 
   // `method` is an HTTP method in DAST/API fuzzing and a code method elsewhere. Schema 15 reports carry no
   // category, so a location of the DAST shape (hostname/path, no file) decides.
-  const method = optionalString(raw, 'method', pointer, FIELD_LIMITS.other);
+  const method = prose(raw, 'method', pointer, FIELD_LIMITS.other);
   const dastShape = (raw.hostname != null || raw.path != null) && raw.file == null;
   const http = category === null ? dastShape : HTTP_REPORT_TYPES.has(category);
   if (http) location.httpMethod = method?.trim().toUpperCase() ?? null;
   else location.method = method;
 
-  location.hostname = optionalString(raw, 'hostname', pointer, FIELD_LIMITS.other);
-  location.path = optionalString(raw, 'path', pointer, FIELD_LIMITS.path);
-  location.param = optionalString(raw, 'param', pointer, FIELD_LIMITS.other);
-  location.image = optionalString(raw, 'image', pointer, FIELD_LIMITS.other);
-  location.operatingSystem = optionalString(raw, 'operating_system', pointer, FIELD_LIMITS.other);
+  location.hostname = prose(raw, 'hostname', pointer, FIELD_LIMITS.other);
+  location.path = prose(raw, 'path', pointer, FIELD_LIMITS.path);
+  location.param = prose(raw, 'param', pointer, FIELD_LIMITS.other);
+  location.image = prose(raw, 'image', pointer, FIELD_LIMITS.other);
+  location.operatingSystem = prose(raw, 'operating_system', pointer, FIELD_LIMITS.other);
   location.package = packageValue(raw.dependency, at(pointer, 'dependency'));
 
   const commit = optionalObject(raw.commit, at(pointer, 'commit'));
-  location.commitSha = commit && optionalText(commit, 'sha', at(pointer, 'commit'), FIELD_LIMITS.other);
+  location.commitSha = commit && scalarText(commit, 'sha', at(pointer, 'commit'), FIELD_LIMITS.other);
   return location;
 }
 
@@ -169,21 +173,21 @@ function packageValue(value: unknown, pointer: string): PackageRef | null {
   const dependency = optionalObject(value, pointer);
   if (!dependency) return null;
   const pkg = optionalObject(dependency.package, at(pointer, 'package'));
-  const name = pkg && optionalText(pkg, 'name', at(pointer, 'package'), FIELD_LIMITS.other);
-  const version = optionalText(dependency, 'version', pointer, FIELD_LIMITS.other);
+  const name = pkg && scalarText(pkg, 'name', at(pointer, 'package'), FIELD_LIMITS.other);
+  const version = scalarText(dependency, 'version', pointer, FIELD_LIMITS.other);
   return name === null ? null : { name, version };
 }
 
 function linkList(value: unknown, pointer: string): PartialFinding['links'] {
   return objectList(value, pointer).flatMap(([raw, p]) => {
-    const url = optionalText(raw, 'url', p, FIELD_LIMITS.other);
-    return url === null ? [] : [{ name: optionalText(raw, 'name', p, FIELD_LIMITS.other), url }];
+    const url = scalarText(raw, 'url', p, FIELD_LIMITS.other);
+    return url === null ? [] : [{ name: scalarText(raw, 'name', p, FIELD_LIMITS.other), url }];
   });
 }
 
 function cvssList(value: unknown, pointer: string): PartialFinding['cvssVectors'] {
   return objectList(value, pointer).map(([raw, p]) => ({
-    vendor: optionalText(raw, 'vendor', p, FIELD_LIMITS.other),
+    vendor: scalarText(raw, 'vendor', p, FIELD_LIMITS.other),
     vector: requiredText(raw, 'vector', p, FIELD_LIMITS.other),
   }));
 }
@@ -210,17 +214,10 @@ function scannerValue(value: unknown, pointer: string): Scanner {
   const vendor = optionalObject(raw.vendor, at(pointer, 'vendor'));
   return {
     id: id.toLowerCase(),
-    name: optionalText(raw, 'name', pointer, FIELD_LIMITS.other) ?? id,
-    version: optionalText(raw, 'version', pointer, FIELD_LIMITS.other),
-    vendor: vendor && optionalText(vendor, 'name', at(pointer, 'vendor'), FIELD_LIMITS.other),
+    name: scalarText(raw, 'name', pointer, FIELD_LIMITS.other) ?? id,
+    version: scalarText(raw, 'version', pointer, FIELD_LIMITS.other),
+    vendor: vendor && scalarText(vendor, 'name', at(pointer, 'vendor'), FIELD_LIMITS.other),
   };
-}
-
-function severityValue(value: unknown, pointer: string): Severity {
-  if (value == null) return 'unknown';
-  const severity = typeof value === 'string' ? value.trim().toLowerCase() : null;
-  if (severity !== null && (SEVERITIES as readonly string[]).includes(severity)) return severity as Severity;
-  throw new ReportError(pointer, `${JSON.stringify(value)} is not a severity; must be one of ${SEVERITY_NAMES.join(', ')}`);
 }
 
 /** A vulnerability's `category` or the header's `scan.type`; absent is null. */
@@ -237,33 +234,13 @@ function lineNumber(value: unknown): number | null {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Typed reads with pointers
+// Typed reads with pointers (json-read.ts: `prose` for fields as given, `scalarText` for short fields, which reports
+// may write as numbers, e.g. a CWE id `"value": 89`)
 
-/** An optional string field as given (NULs removed, clipped); absent or blank is null. */
-function optionalString(parent: Json, key: string, pointer: string, max: number): string | null {
-  const value = parent[key];
-  if (value == null) return null;
-  if (typeof value !== 'string') throw new ReportError(at(pointer, key), 'must be a string');
-  const text = withoutNul(value);
-  return text.trim() === '' ? null : clip(text, max);
-}
-
-/**
- * A short trimmed text field: a string, or a number written as one (reports put CWE ids as numbers, e.g.
- * `"value": 89`). Absent or blank is null.
- */
-function optionalText(parent: Json, key: string, pointer: string, max: number): string | null {
-  const value = parent[key];
-  if (value == null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') throw new ReportError(at(pointer, key), 'must be a string');
-  const text = withoutNul(value).trim();
-  return text === '' ? null : clip(text, max);
-}
-
+/** A short field that must be there: a value of any type but a string or a number is "must be a non-empty string". */
 function requiredText(parent: Json, key: string, pointer: string, max: number): string {
   const value = parent[key];
-  const text = typeof value === 'string' || typeof value === 'number' ? optionalText(parent, key, pointer, max) : null;
+  const text = typeof value === 'string' || typeof value === 'number' ? scalarText(parent, key, pointer, max) : null;
   if (text === null) throw new ReportError(at(pointer, key), 'must be a non-empty string');
   return text;
 }

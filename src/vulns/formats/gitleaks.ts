@@ -1,16 +1,17 @@
 import type { Finding, Identifier, Location, Scanner } from '../model.js';
 import type { ReportFormat } from './format.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { at, object, type Json } from './json-read.js';
+import { fileLocation } from './finding-parts.js';
+import { at, clippedText, lineNumber, object, prose, requiredText, textOrList, UNCLIPPED, type Json } from './json-read.js';
+import { listReader } from './list-reader.js';
 import { ReportError } from './report-error.js';
-import { fileLocation, lineNumber, listReader, optionalString, optionalText, requiredText, textList } from './semgrep.js';
 
 /**
  * Gitleaks 8 JSON (`gitleaks detect --report-format json`): a top-level array of `{Description, StartLine, EndLine,
  * StartColumn, EndColumn, Match, Secret, File, SymlinkFile, Commit, Link, Entropy, Author, Email, Date, Message, Tags,
  * RuleID, Fingerprint}`, one secret each.
  *
- * Policy as in semgrep.ts (wrong types → ReportError at the pointer, absent/blank → null, clipped, NULs removed).
+ * Policy as in semgrep.ts, with the same reads (wrong types → ReportError at the pointer, absent/blank → null, clipped, NULs removed).
  * - The secret is never stored as such: `Secret` (else `Match`) is the snippet only — identity hashes it into the
  *   content fingerprint and ingest redacts it for display. No other field is built from `Secret` or `Match`, and any
  *   text from the report that contains one of them (a commit message, a tag) is left out.
@@ -80,13 +81,13 @@ export function secretFinding(parts: SecretParts): Finding {
 /** One element of the top-level array → Finding. Throws ReportError under `pointer`. */
 export function gitleaksLeak(raw: unknown, pointer: string): Finding {
   const leak = object(raw, pointer);
-  const secret = optionalString(leak, 'Secret', pointer, Number.MAX_SAFE_INTEGER);
-  const match = optionalString(leak, 'Match', pointer, Number.MAX_SAFE_INTEGER);
+  const secret = prose(leak, 'Secret', pointer, UNCLIPPED);
+  const match = prose(leak, 'Match', pointer, UNCLIPPED);
   const safe = withoutSecrets([secret, match].filter((s): s is string => s !== null));
-  const ruleId = requiredText(leak, 'RuleID', pointer, FIELD_LIMITS.identifier);
-  const description = safe(optionalText(leak, 'Description', pointer, FIELD_LIMITS.identifier));
-  const location = fileLocation(optionalText(leak, 'File', pointer, FIELD_LIMITS.path), lineNumber(leak, 'StartLine', pointer), lineNumber(leak, 'EndLine', pointer));
-  location.commitSha = optionalText(leak, 'Commit', pointer);
+  const ruleId = requiredText(leak, 'RuleID', pointer, FIELD_LIMITS.identifier, clippedText);
+  const description = safe(clippedText(leak, 'Description', pointer, FIELD_LIMITS.identifier));
+  const location = fileLocation(clippedText(leak, 'File', pointer, FIELD_LIMITS.path), lineNumber(leak, 'StartLine', pointer), lineNumber(leak, 'EndLine', pointer));
+  location.commitSha = clippedText(leak, 'Commit', pointer);
   return secretFinding({
     title: description ?? ruleId,
     description: describe(leak, pointer, { ruleId, description, file: location.file, line: location.startLine, commit: location.commitSha }, safe),
@@ -94,7 +95,7 @@ export function gitleaksLeak(raw: unknown, pointer: string): Finding {
     scanner: GITLEAKS,
     identifier: { type: 'gitleaks_rule_id', value: ruleId, name: description, url: null },
     location,
-    link: safe(optionalText(leak, 'Link', pointer)),
+    link: safe(clippedText(leak, 'Link', pointer)),
     secret: secret !== null && secret.trim() !== REDACTED ? secret : match,
   });
 }
@@ -107,12 +108,12 @@ function describe(
   safe: (text: string | null) => string | null,
 ): string {
   const where = known.file === null ? '' : ` in ${known.file}${known.line === null ? '' : `, line ${known.line}`}`;
-  const author = optionalText(leak, 'Author', pointer);
-  const email = optionalText(leak, 'Email', pointer);
-  const date = optionalText(leak, 'Date', pointer);
-  const message = optionalText(leak, 'Message', pointer)?.split(/\r?\n/)[0] ?? null;
-  const symlink = optionalText(leak, 'SymlinkFile', pointer, FIELD_LIMITS.path);
-  const tags = textList(leak.Tags, at(pointer, 'Tags'));
+  const author = clippedText(leak, 'Author', pointer);
+  const email = clippedText(leak, 'Email', pointer);
+  const date = clippedText(leak, 'Date', pointer);
+  const message = clippedText(leak, 'Message', pointer)?.split(/\r?\n/)[0] ?? null;
+  const symlink = clippedText(leak, 'SymlinkFile', pointer, FIELD_LIMITS.path);
+  const tags = textOrList(leak, 'Tags', pointer);
   const entropy = leak.Entropy;
   if (entropy != null && typeof entropy !== 'number') throw new ReportError(at(pointer, 'Entropy'), 'must be a number');
   const parts = [

@@ -1,9 +1,9 @@
 import type { Scanner } from '../model.js';
 import type { ReportFormat } from './format.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { array, at, isObject, object, objectList, type Json } from './json-read.js';
+import { array, at, child, isObject, lineNumber, object, objectList, requiredText, text, type Json } from './json-read.js';
 import { ReportError } from './report-error.js';
-import { advisoryIdentifiers, child, distinct, lineNumber, finding, firstLine, linkList, osvRecord, packageRef, requiredText, text, upgradeAdvice, type OsvRecord } from './advisory.js';
+import { advisoryIdentifiers, distinct, finding, firstLine, linkList, osvRecord, packageRef, upgradeAdvice, type OsvRecord } from './advisory.js';
 
 /**
  * govulncheck JSON (`govulncheck -json`, protocol v1): a stream of `{config}`, `{SBOM}`, `{progress}`,

@@ -2,25 +2,9 @@ import type { Finding, ReportType, Scanner, Severity } from '../model.js';
 import { normaliseRepoPath, relativeTo } from '../paths.js';
 import type { ReportFormat } from './format.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { at, isObject, object, objectList, optionalArray, optionalObject, type Json } from './json-read.js';
+import { at, child, isObject, namedSeverity, object, objectList, optionalArray, optionalObject, prose, requiredObject, requiredText, stringValue, text, textList, type Json, type SeverityScale } from './json-read.js';
 import { ReportError } from './report-error.js';
-import {
-  advisoryIdentifiers,
-  child,
-  distinct,
-  ecosystemName,
-  finding,
-  linkList,
-  packageRef,
-  prose,
-  purlEcosystem,
-  requiredText,
-  scaledSeverity,
-  text,
-  textList,
-  textValue,
-  upgradeAdvice,
-} from './advisory.js';
+import { advisoryIdentifiers, distinct, ecosystemName, finding, linkList, packageRef, purlEcosystem, upgradeAdvice } from './advisory.js';
 
 /**
  * Anchore Grype JSON (`grype -o json`), old (0.7: `links`, `cvssV2`/`cvssV3`, `fixedInVersion`) and current
@@ -43,15 +27,19 @@ import {
  * - `ignoredMatches` are not read: they are what the user told Grype to ignore.
  */
 
-const SEVERITY_NAMES = ['Critical', 'High', 'Medium', 'Low', 'Negligible', 'Unknown'];
-const SEVERITY = new Map<string, Severity>([
-  ['critical', 'critical'],
-  ['high', 'high'],
-  ['medium', 'medium'],
-  ['low', 'low'],
-  ['negligible', 'low'],
-  ['unknown', 'unknown'],
-]);
+const SEVERITY_SCALE: SeverityScale = {
+  table: new Map<string, Severity>([
+    ['critical', 'critical'],
+    ['high', 'high'],
+    ['medium', 'medium'],
+    ['low', 'low'],
+    ['negligible', 'low'],
+    ['unknown', 'unknown'],
+  ]),
+  names: ['Critical', 'High', 'Medium', 'Low', 'Negligible', 'Unknown'],
+  noun: 'a severity',
+  blankIsUnknown: true,
+};
 
 /** The top-level keys a Grype document has. */
 const GRYPE_KEYS = new Set(['matches', 'ignoredMatches', 'source', 'distro', 'descriptor']);
@@ -83,8 +71,7 @@ function urlsOf(record: Json, pointer: string): string[] {
 export function grypeMatch(value: unknown, pointer: string): GrypeMatch {
   const raw = object(value, pointer);
   const vulnPointer = at(pointer, 'vulnerability');
-  if (raw.vulnerability == null) throw new ReportError(vulnPointer, 'is required');
-  const vuln = object(raw.vulnerability, vulnPointer);
+  const vuln = requiredObject(raw.vulnerability, vulnPointer);
   const id = requiredText(vuln, 'id', vulnPointer, FIELD_LIMITS.identifier);
   const related = objectList(raw.relatedVulnerabilities, at(pointer, 'relatedVulnerabilities')).map(([record, p]) => ({
     id: requiredText(record, 'id', p, FIELD_LIMITS.identifier),
@@ -94,8 +81,7 @@ export function grypeMatch(value: unknown, pointer: string): GrypeMatch {
   }));
 
   const artifactPointer = at(pointer, 'artifact');
-  if (raw.artifact == null) throw new ReportError(artifactPointer, 'is required');
-  const artifact = object(raw.artifact, artifactPointer);
+  const artifact = requiredObject(raw.artifact, artifactPointer);
   const name = requiredText(artifact, 'name', artifactPointer);
   const locations = objectList(artifact.locations, at(artifactPointer, 'locations'));
   const location = locations.length > 0 ? text(locations[0]![0], 'path', locations[0]![1], FIELD_LIMITS.path) : null;
@@ -107,7 +93,7 @@ export function grypeMatch(value: unknown, pointer: string): GrypeMatch {
   return {
     title: clip(`${id} in ${name}`, FIELD_LIMITS.title),
     description: prose(vuln, 'description', vulnPointer, FIELD_LIMITS.description) ?? related.find((r) => r.description !== null)?.description ?? null,
-    severity: scaledSeverity(vuln.severity, at(vulnPointer, 'severity'), SEVERITY, SEVERITY_NAMES),
+    severity: namedSeverity(vuln.severity, at(vulnPointer, 'severity'), SEVERITY_SCALE),
     identifiers: advisoryIdentifiers([id, ...related.map((r) => r.id)], 'grype'),
     links: linkList([...urlsOf(vuln, vulnPointer), ...related.flatMap((r) => r.urls)]),
     cvssVectors: ownCvss.length > 0 ? ownCvss : (related.find((r) => r.cvss.length > 0)?.cvss ?? []),
@@ -132,9 +118,9 @@ interface GrypeHeader {
 
 /** `source.target`: an object for images (`userInput`, `tags`, `imageID`), the scanned path for directories. */
 function targetOf(value: unknown, pointer: string): string | null {
-  if (!isObject(value)) return textValue(value, pointer, FIELD_LIMITS.path);
+  if (!isObject(value)) return stringValue(value, pointer, FIELD_LIMITS.path);
   const tags = optionalArray(value.tags, at(pointer, 'tags')) ?? [];
-  return text(value, 'userInput', pointer) ?? (tags.length > 0 ? textValue(tags[0], at(at(pointer, 'tags'), 0)) : null) ?? text(value, 'imageID', pointer) ?? text(value, 'path', pointer);
+  return text(value, 'userInput', pointer) ?? (tags.length > 0 ? stringValue(tags[0], at(at(pointer, 'tags'), 0)) : null) ?? text(value, 'imageID', pointer) ?? text(value, 'path', pointer);
 }
 
 /** A package location as a repo-relative path: under the scanned directory, or with its leading `/` removed. */
@@ -197,9 +183,9 @@ export const grypeFormat: ReportFormat = {
         if (keys[0] === 'matches') {
           if (typeof keys[1] !== 'number') throw new ReportError('/matches', 'must be an array');
           matches.push(grypeMatch(value, pointer));
-        } else if (path === 'source.type') header.sourceType = textValue(value, pointer)?.toLowerCase() ?? null;
+        } else if (path === 'source.type') header.sourceType = stringValue(value, pointer)?.toLowerCase() ?? null;
         else if (path === 'source.target') header.target = targetOf(value, pointer);
-        else if (path === 'descriptor.version') header.version = textValue(value, pointer);
+        else if (path === 'descriptor.version') header.version = stringValue(value, pointer);
         else if (path === 'distro') {
           const distro = optionalObject(value, pointer);
           const parts = distro ? [text(distro, 'name', pointer), text(distro, 'version', pointer)].filter((p) => p !== null) : [];

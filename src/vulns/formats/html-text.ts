@@ -1,10 +1,7 @@
-import { at, withoutNul, type Json } from './json-read.js';
-import { FIELD_LIMITS, clip } from './limits.js';
-import { ReportError } from './report-error.js';
-
 /**
  * Text helpers shared by the web (DAST) scanner formats, ZAP and Nuclei: HTML fragments to text, the URLs in a
- * text, the origin and path of a URL, and a text field that may be written as a number.
+ * text, and the origin and path of a URL. (Their text fields, which may be written as numbers, are read with
+ * json-read.ts's `scalarText`.)
  */
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -85,18 +82,4 @@ export function webLocation(url: string, base?: string | null): WebLocation | nu
   }
   const origin = parsed.origin !== 'null' ? parsed.origin : `${parsed.protocol}//${parsed.host}`;
   return { origin, path: parsed.pathname.replace(/;jsessionid=[^/]*/gi, '') || '/' };
-}
-
-/**
- * A short text field (NULs removed, trimmed, clipped to `max`): a string, or a number written as one (ZAP's JSON
- * writes codes as strings, other writers as numbers). Absent or blank is null; any other type is a ReportError at
- * `<pointer>/<key>`.
- */
-export function fieldText(parent: Json, key: string, pointer: string, max: number = FIELD_LIMITS.other): string | null {
-  const value = parent[key];
-  if (value == null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') throw new ReportError(at(pointer, key), 'must be a string');
-  const trimmed = withoutNul(value).trim();
-  return trimmed === '' ? null : clip(trimmed, max);
 }

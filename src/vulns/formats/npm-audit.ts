@@ -1,20 +1,9 @@
 import type { Finding, Scanner } from '../model.js';
 import type { ReportFormat } from './format.js';
 import { FIELD_LIMITS } from './limits.js';
-import { at, isObject, object, optionalArray, type Json } from './json-read.js';
-import {
-  advisoryIdentifiers,
-  cvssVector,
-  cweIdentifiers,
-  ghsaIn,
-  installedVersions,
-  npmAdvisory,
-  npmPurl,
-  npmSeverity,
-  optionalText,
-  packageFinding,
-  requiredText,
-} from './npm-advisory.js';
+import { cweIdentifiersIn, ghsaIn, packageFinding } from './advisory.js';
+import { at, isObject, object, optionalArray, requiredText, scalarText, type Json } from './json-read.js';
+import { advisoryIdentifiers, cvssVector, installedVersions, npmAdvisory, npmPurl, npmSeverity } from './npm-advisory.js';
 import { ReportError } from './report-error.js';
 
 /**
@@ -70,8 +59,8 @@ function fixAvailable(value: unknown, pointer: string): Fix | null {
   if (value == null || value === false) return null;
   if (value === true) return { name: null, version: null, solution: 'Run `npm audit fix`.' };
   if (!isObject(value)) throw new ReportError(pointer, 'must be true, false or {name, version, isSemVerMajor}');
-  const name = requiredText(value, 'name', pointer);
-  const version = requiredText(value, 'version', pointer);
+  const name = requiredText(value, 'name', pointer, FIELD_LIMITS.other, scalarText);
+  const version = requiredText(value, 'version', pointer, FIELD_LIMITS.other, scalarText);
   const major = value.isSemVerMajor;
   if (major != null && typeof major !== 'boolean') throw new ReportError(at(pointer, 'isSemVerMajor'), 'must be a boolean');
   const how = major ? 'a SemVer-major change: `npm audit fix --force`' : '`npm audit fix`';
@@ -84,7 +73,7 @@ function fixAvailable(value: unknown, pointer: string): Fix | null {
  */
 function npm7Findings(raw: unknown, key: string, pointer: string, seen: Set<string>): Finding[] {
   const entry = object(raw, pointer);
-  const name = optionalText(entry, 'name', pointer) ?? key;
+  const name = scalarText(entry, 'name', pointer) ?? key;
   const fix = fixAvailable(entry.fixAvailable, at(pointer, 'fixAvailable'));
   const viaPointer = at(pointer, 'via');
   const findings: Finding[] = [];
@@ -103,14 +92,14 @@ function npm7Findings(raw: unknown, key: string, pointer: string, seen: Set<stri
 
 /** One advisory object in `via`: `{source, name, dependency, title, url, severity, cwe[], cvss, range}`. */
 function viaFinding(advisory: Json, pointer: string, entryName: string, fix: Fix | null): Finding {
-  const pkg = optionalText(advisory, 'name', pointer) ?? entryName;
-  const url = optionalText(advisory, 'url', pointer);
+  const pkg = scalarText(advisory, 'name', pointer) ?? entryName;
+  const url = scalarText(advisory, 'url', pointer);
   const identifiers = advisoryIdentifiers({
     cves: [],
     ghsa: ghsaIn(url),
-    npmId: optionalText(advisory, 'source', pointer, FIELD_LIMITS.identifier),
+    npmId: scalarText(advisory, 'source', pointer, FIELD_LIMITS.identifier),
     url,
-    cwes: cweIdentifiers(advisory.cwe, at(pointer, 'cwe')),
+    cwes: cweIdentifiersIn(advisory.cwe, at(pointer, 'cwe')),
   });
   if (identifiers.length === 0 || identifiers[0]!.type === 'cwe') {
     throw new ReportError(at(pointer, 'source'), 'an advisory needs its npm id ("source") or a GitHub advisory "url"');
@@ -118,7 +107,7 @@ function viaFinding(advisory: Json, pointer: string, entryName: string, fix: Fix
   const fixedVersions = fix && fix.name === pkg && fix.version !== null ? [fix.version] : [];
   return packageFinding(
     {
-      title: optionalText(advisory, 'title', pointer, FIELD_LIMITS.title) ?? `${identifiers[0]!.value} in ${pkg}`,
+      title: scalarText(advisory, 'title', pointer, FIELD_LIMITS.title) ?? `${identifiers[0]!.value} in ${pkg}`,
       description: null,
       severity: npmSeverity(advisory.severity, at(pointer, 'severity')),
       identifiers,

@@ -1,7 +1,8 @@
 import { emptyLocation, type Finding, type Identifier, type Location, type Scanner, type Severity } from '../model.js';
 import type { ReportFormat } from './format.js';
-import { fieldText as text, urlsIn, webLocation } from './html-text.js';
-import { at, isObject, object, optionalObject, withoutNul, type Json } from './json-read.js';
+import { mitreCwe, uniqueIdentifiers } from './finding-parts.js';
+import { urlsIn, webLocation } from './html-text.js';
+import { at, isObject, namedSeverity, object, optionalObject, scalarText, UNCLIPPED, withoutNul, type Json, type SeverityScale } from './json-read.js';
 import { FIELD_LIMITS, clip } from './limits.js';
 import { ReportError } from './report-error.js';
 
@@ -30,6 +31,13 @@ import { ReportError } from './report-error.js';
  */
 
 const NUCLEI_SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical', 'unknown'];
+const SEVERITY_SCALE: SeverityScale = {
+  table: new Map(NUCLEI_SEVERITIES.map((severity) => [severity, severity])),
+  names: NUCLEI_SEVERITIES,
+  noun: 'a Nuclei severity',
+  blankIsUnknown: true,
+  quoteInFull: true,
+};
 
 const SCANNER: Scanner = { id: 'nuclei', name: 'Nuclei', version: null, vendor: 'ProjectDiscovery' };
 
@@ -52,14 +60,6 @@ function list(raw: Json, key: string, pointer: string, separator: RegExp): strin
   });
 }
 
-function severityOf(info: Json, pointer: string): Severity {
-  const value = info.severity;
-  if (value == null || value === '') return 'unknown';
-  const severity = typeof value === 'string' ? value.trim().toLowerCase() : null;
-  if (severity !== null && (NUCLEI_SEVERITIES as readonly string[]).includes(severity)) return severity as Severity;
-  throw new ReportError(at(pointer, 'severity'), `${JSON.stringify(value)} is not a Nuclei severity; must be one of ${NUCLEI_SEVERITIES.join(', ')}`);
-}
-
 function identifiersOf(templateId: string, templateUrl: string | null, name: string | null, classification: Json | null, pointer: string): Identifier[] {
   const identifiers: Identifier[] = [{ type: 'nuclei_template', value: templateId, name, url: templateUrl }];
   if (!classification) return identifiers;
@@ -68,22 +68,20 @@ function identifiersOf(templateId: string, templateUrl: string | null, name: str
   }
   for (const cwe of list(classification, 'cwe-id', pointer, /[,\s]+/)) {
     const number = /^(?:cwe-?)?0*(\d+)$/i.exec(cwe)?.[1];
-    if (number && number !== '0') {
-      identifiers.push({ type: 'cwe', value: `CWE-${number}`, name: null, url: `https://cwe.mitre.org/data/definitions/${number}.html` });
-    }
+    if (number && number !== '0') identifiers.push(mitreCwe(number));
   }
-  return identifiers.filter((id, i, all) => all.findIndex((o) => o.type === id.type && o.value === id.value) === i);
+  return uniqueIdentifiers(identifiers);
 }
 
 /** The HTTP method on the first line of a raw request (`GET /path HTTP/1.1`). */
 function requestMethod(raw: Json, pointer: string): string | null {
-  const request = text(raw, 'request', pointer, Number.MAX_SAFE_INTEGER);
+  const request = scalarText(raw, 'request', pointer, UNCLIPPED);
   return request === null ? null : (/^([A-Za-z]+) +\S+ +HTTP\/[\d.]+\s*(?:\r?\n|$)/.exec(request)?.[1]?.toUpperCase() ?? null);
 }
 
 function locationOf(raw: Json, pointer: string, type: string | null, matcher: string | null): Location {
   const target =
-    text(raw, named(raw, ['matched-at', 'matched']), pointer, FIELD_LIMITS.path) ?? text(raw, 'host', pointer, FIELD_LIMITS.path);
+    scalarText(raw, named(raw, ['matched-at', 'matched']), pointer, FIELD_LIMITS.path) ?? scalarText(raw, 'host', pointer, FIELD_LIMITS.path);
   const location = { ...emptyLocation(), param: matcher };
   if (target === null) return location;
   if (type === 'file') return { ...location, path: target };
@@ -100,36 +98,36 @@ function locationOf(raw: Json, pointer: string, type: string | null, matcher: st
 export function nucleiResult(value: unknown, pointer: string): Finding | null {
   const raw = object(value, pointer);
   if (raw['matcher-status'] === false) return null;
-  const templateId = text(raw, named(raw, ['template-id', 'templateID']), pointer, FIELD_LIMITS.identifier);
+  const templateId = scalarText(raw, named(raw, ['template-id', 'templateID']), pointer, FIELD_LIMITS.identifier);
   if (templateId === null) throw new ReportError(at(pointer, 'template-id'), 'must be a non-empty string');
   const infoPointer = at(pointer, 'info');
   const info = optionalObject(raw.info, infoPointer) ?? {};
   const classification = optionalObject(info.classification, at(infoPointer, 'classification'));
   const classificationPointer = at(infoPointer, 'classification');
-  const name = text(info, 'name', infoPointer, FIELD_LIMITS.title);
-  const type = text(raw, 'type', pointer, FIELD_LIMITS.other)?.toLowerCase() ?? null;
+  const name = scalarText(info, 'name', infoPointer, FIELD_LIMITS.title);
+  const type = scalarText(raw, 'type', pointer, FIELD_LIMITS.other)?.toLowerCase() ?? null;
   const matcher =
-    text(raw, named(raw, ['matcher-name', 'matcher_name']), pointer, FIELD_LIMITS.other) ??
-    text(raw, named(raw, ['extractor-name', 'extractor_name']), pointer, FIELD_LIMITS.other);
-  const matchedAt = text(raw, named(raw, ['matched-at', 'matched']), pointer, FIELD_LIMITS.other);
-  const description = [text(info, 'description', infoPointer, FIELD_LIMITS.description), matchedAt && `Matched at: ${matchedAt}`].filter(Boolean).join('\n\n');
+    scalarText(raw, named(raw, ['matcher-name', 'matcher_name']), pointer, FIELD_LIMITS.other) ??
+    scalarText(raw, named(raw, ['extractor-name', 'extractor_name']), pointer, FIELD_LIMITS.other);
+  const matchedAt = scalarText(raw, named(raw, ['matched-at', 'matched']), pointer, FIELD_LIMITS.other);
+  const description = [scalarText(info, 'description', infoPointer, FIELD_LIMITS.description), matchedAt && `Matched at: ${matchedAt}`].filter(Boolean).join('\n\n');
   const extracted = list(raw, named(raw, ['extracted-results', 'extracted_results']), pointer, /\n/);
-  const vector = classification && text(classification, 'cvss-metrics', classificationPointer, FIELD_LIMITS.other);
+  const vector = classification && scalarText(classification, 'cvss-metrics', classificationPointer, FIELD_LIMITS.other);
   const references = list(info, 'reference', infoPointer, /\n/).flatMap(urlsIn);
   return {
     title: clip(`${name ?? templateId}${matcher ? ` (${matcher})` : ''}`, FIELD_LIMITS.title),
     description: description === '' ? null : clip(description, FIELD_LIMITS.description),
-    severity: severityOf(info, infoPointer),
+    severity: namedSeverity(info.severity, at(infoPointer, 'severity'), SEVERITY_SCALE),
     confidence: null,
     reportType: 'dast',
     scanner: SCANNER,
-    identifiers: identifiersOf(templateId, text(raw, 'template-url', pointer, FIELD_LIMITS.other), name, classification, classificationPointer),
+    identifiers: identifiersOf(templateId, scalarText(raw, 'template-url', pointer, FIELD_LIMITS.other), name, classification, classificationPointer),
     location: locationOf(raw, pointer, type, matcher),
-    solution: text(info, 'remediation', infoPointer, FIELD_LIMITS.solution),
+    solution: scalarText(info, 'remediation', infoPointer, FIELD_LIMITS.solution),
     links: [...new Set(references)].map((url) => ({ name: null, url })),
     cvssVectors: vector ? [{ vendor: null, vector }] : [],
     tracking: [],
-    snippet: extracted.length > 0 ? clip(extracted.join('\n'), FIELD_LIMITS.snippet) : text(raw, 'matched-line', pointer, FIELD_LIMITS.snippet),
+    snippet: extracted.length > 0 ? clip(extracted.join('\n'), FIELD_LIMITS.snippet) : scalarText(raw, 'matched-line', pointer, FIELD_LIMITS.snippet),
     suppression: null,
     baselineState: null,
     relatedLocations: [],

@@ -2,10 +2,9 @@ import type { Finding, Scanner, Severity } from '../model.js';
 import { normaliseRepoPath } from '../paths.js';
 import type { ReportFormat } from './format.js';
 import { FIELD_LIMITS } from './limits.js';
-import { array, at, object, optionalObject, type Json } from './json-read.js';
+import { array, arrayIndex, at, object, optionalObject, text, textList, type Json } from './json-read.js';
 import { ReportError } from './report-error.js';
 import {
-  arrayIndex,
   advisoryIdentifiers,
   cveFirst,
   distinct,
@@ -17,8 +16,6 @@ import {
   osvRecord,
   packageRef,
   severityFromScore,
-  text,
-  textList,
   upgradeAdvice,
   worse,
   type OsvRecord,

@@ -1,8 +1,8 @@
 import type { Finding, Identifier, Scanner } from '../model.js';
 import type { ReportFormat } from './format.js';
 import { FIELD_LIMITS } from './limits.js';
-import { at, object } from './json-read.js';
-import { ghsaIn, isCve, optionalProse, optionalText, packageFinding, requiredText, textList } from './npm-advisory.js';
+import { ghsaIn, isCve, isGhsa, packageFinding } from './advisory.js';
+import { at, object, requiredText, scalarProse, scalarText, scalarValue, textList } from './json-read.js';
 import { ReportError } from './report-error.js';
 
 /**
@@ -29,7 +29,6 @@ const PIP_SCANNER: Scanner = { id: 'pip_audit', name: 'pip-audit', version: null
 const MANIFEST = 'requirements.txt';
 /** The keys of a pip-audit dependency object (for recognising the pip-audit 1.x array). */
 const DEPENDENCY_KEYS = new Set(['name', 'version', 'vulns', 'skip_reason']);
-const GHSA_ID = /^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/i;
 
 interface Vuln {
   id: string;
@@ -48,16 +47,16 @@ interface Dependency {
 function vulnValue(raw: unknown, pointer: string): Vuln {
   const vuln = object(raw, pointer);
   return {
-    id: requiredText(vuln, 'id', pointer, FIELD_LIMITS.identifier),
-    aliases: textList(vuln.aliases, at(pointer, 'aliases'), FIELD_LIMITS.identifier),
-    fixVersions: textList(vuln.fix_versions, at(pointer, 'fix_versions')),
-    description: optionalProse(vuln, 'description', pointer, FIELD_LIMITS.description),
+    id: requiredText(vuln, 'id', pointer, FIELD_LIMITS.identifier, scalarText),
+    aliases: textList(vuln, 'aliases', pointer, FIELD_LIMITS.identifier, scalarValue),
+    fixVersions: textList(vuln, 'fix_versions', pointer, FIELD_LIMITS.other, scalarValue),
+    description: scalarProse(vuln, 'description', pointer, FIELD_LIMITS.description),
   };
 }
 
 function identifierOf(id: string): Identifier {
   if (isCve(id)) return { type: 'cve', value: id.toUpperCase(), name: null, url: null };
-  if (GHSA_ID.test(id)) return { type: 'ghsa', value: ghsaIn(id)!, name: null, url: null };
+  if (isGhsa(id)) return { type: 'ghsa', value: ghsaIn(id)!, name: null, url: null };
   return { type: 'osv', value: id, name: null, url: null };
 }
 
@@ -124,8 +123,8 @@ export const pipAuditFormat: ReportFormat = {
         if (field === 'vulns') {
           if (typeof keys[base + 2] !== 'number') throw new ReportError(at(dependencyPointer, 'vulns'), 'must be an array');
           dependency.vulns.push(vulnValue(value, pointer));
-        } else if (field === 'name') dependency.name = requiredText({ name: value }, 'name', dependencyPointer);
-        else if (field === 'version') dependency.version = optionalText({ version: value }, 'version', dependencyPointer);
+        } else if (field === 'name') dependency.name = requiredText({ name: value }, 'name', dependencyPointer, FIELD_LIMITS.other, scalarText);
+        else if (field === 'version') dependency.version = scalarText({ version: value }, 'version', dependencyPointer);
       },
       finish() {
         const findings = [...dependencies.values()].flatMap((dependency) => dependency.vulns.map((vuln) => vulnFinding(dependency, vuln)));

@@ -11,8 +11,24 @@ import {
 } from '../model.js';
 import { normaliseRepoPath, relativeTo } from '../paths.js';
 import type { ReportFormat } from './format.js';
+import { isCve, isGhsa } from './advisory.js';
+import { headline, mitreCwe, uniqueIdentifiers } from './finding-parts.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { at, isObject, object, objectList, optionalArray, optionalObject, withoutNul, type Json } from './json-read.js';
+import {
+  at,
+  isObject,
+  lineNumber,
+  object,
+  objectList,
+  optionalArray,
+  optionalObject,
+  prose,
+  requiredObject,
+  text,
+  UNCLIPPED,
+  withoutNul,
+  type Json,
+} from './json-read.js';
 import { ReportError } from './report-error.js';
 
 /**
@@ -83,8 +99,6 @@ const SECRET_SCANNERS =
 const SECRET_TAGS = new Set(['secret', 'secrets']);
 
 const CWE_TAG = /^(?:external\/cwe\/)?cwe[-_ ]?0*(\d+)(?![\d])/i;
-const CVE_ID = /^CVE-\d{4}-\d{4,}$/i;
-const GHSA_ID = /^GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}$/i;
 const COMMIT_SHA = /^[0-9a-f]{7,64}$/i;
 
 /** Related locations kept per result; beyond this they are noise and bulk. */
@@ -155,16 +169,16 @@ export function sarifRun(
   pointer: string,
 ): SarifRunContext {
   const toolPointer = at(pointer, 'tool');
-  const tool = required(parts.tool, toolPointer);
+  const tool = requiredObject(parts.tool, toolPointer);
   const driverPointer = at(toolPointer, 'driver');
-  const driver = required(tool.driver, driverPointer);
-  const name = optionalString(driver, 'name', driverPointer);
+  const driver = requiredObject(tool.driver, driverPointer);
+  const name = prose(driver, 'name', driverPointer, UNCLIPPED);
   if (name === null) throw new ReportError(at(driverPointer, 'name'), 'is required');
   const scanner: Scanner = {
     id: clip(name.trim().toLowerCase().replace(/\s+/g, '_'), FIELD_LIMITS.other),
     name: clip(name.trim(), FIELD_LIMITS.other),
-    version: shortText(driver, 'semanticVersion', driverPointer) ?? shortText(driver, 'version', driverPointer),
-    vendor: shortText(driver, 'organization', driverPointer),
+    version: text(driver, 'semanticVersion', driverPointer) ?? text(driver, 'version', driverPointer),
+    vendor: text(driver, 'organization', driverPointer),
   };
 
   const components = [componentOf(driver, driverPointer)];
@@ -178,7 +192,7 @@ export function sarifRun(
 
   const automationPointer = at(pointer, 'automationDetails');
   const automation = optionalObject(parts.automationDetails, automationPointer);
-  const automationId = automation && shortText(automation, 'id', automationPointer);
+  const automationId = automation && text(automation, 'id', automationPointer);
   const slash = automationId?.lastIndexOf('/') ?? -1;
   const category = automationId === null || slash < 0 ? automationId : automationId.slice(0, slash) || null;
 
@@ -202,7 +216,7 @@ export function sarifResult(raw: unknown, pointer: string, run: SarifRunContext)
 
   const messagePointer = at(pointer, 'message');
   const message = optionalObject(result.message, messagePointer);
-  const { rule, ruleId } = ruleOf(result, pointer, run, message && optionalString(message, 'text', messagePointer));
+  const { rule, ruleId } = ruleOf(result, pointer, run, message && prose(message, 'text', messagePointer, UNCLIPPED));
   const messageText = message && messageOf(message, messagePointer, rule);
 
   const level: Level = explicitLevel ?? (kind === 'fail' ? (rule?.level ?? 'warning') : 'none');
@@ -236,7 +250,7 @@ export function sarifResult(raw: unknown, pointer: string, run: SarifRunContext)
     ],
     snippet: first?.snippet ?? null,
     suppression: suppressionOf(result.suppressions, at(pointer, 'suppressions')),
-    baselineState: shortText(result, 'baselineState', pointer),
+    baselineState: text(result, 'baselineState', pointer),
     relatedLocations: relatedLocationsOf(result.relatedLocations, at(pointer, 'relatedLocations'), run),
   };
 }
@@ -290,11 +304,11 @@ function componentOf(raw: Json, pointer: string): SarifComponent {
   const rules = objectList(raw.rules, at(pointer, 'rules')).map(([rule, p]) => ruleDescriptor(rule, p));
   const byId = new Map<string, SarifRule>();
   for (const rule of rules) if (!byId.has(rule.id)) byId.set(rule.id, rule);
-  return { name: shortText(raw, 'name', pointer), guid: shortText(raw, 'guid', pointer), rules, byId };
+  return { name: text(raw, 'name', pointer), guid: text(raw, 'guid', pointer), rules, byId };
 }
 
 function ruleDescriptor(raw: Json, pointer: string): SarifRule {
-  const id = shortText(raw, 'id', pointer);
+  const id = text(raw, 'id', pointer);
   if (id === null) throw new ReportError(at(pointer, 'id'), 'is required');
   const propertiesPointer = at(pointer, 'properties');
   const properties = optionalObject(raw.properties, propertiesPointer) ?? {};
@@ -312,14 +326,14 @@ function ruleDescriptor(raw: Json, pointer: string): SarifRule {
 
   return {
     id,
-    name: shortText(raw, 'name', pointer),
+    name: text(raw, 'name', pointer),
     shortDescription: multiformat(raw, 'shortDescription', pointer),
     fullDescription: multiformat(raw, 'fullDescription', pointer),
     help,
-    helpUri: shortText(raw, 'helpUri', pointer),
+    helpUri: text(raw, 'helpUri', pointer),
     level: configuration && enumValue(configuration, 'level', configurationPointer, LEVELS),
     securitySeverity: securitySeverity(properties['security-severity'], at(propertiesPointer, 'security-severity')),
-    precision: shortText(properties, 'precision', propertiesPointer),
+    precision: text(properties, 'precision', propertiesPointer),
     identifiers: tagIdentifiers([id, ...tags]),
     secret: tags.some((tag) => SECRET_TAGS.has(tag.toLowerCase())),
     messageStrings,
@@ -340,16 +354,14 @@ function tagIdentifiers(values: string[]): Identifier[] {
   const advisories: Identifier[] = [];
   const cwes: Identifier[] = [];
   for (const value of values) {
-    if (CVE_ID.test(value) || GHSA_ID.test(value)) {
+    if (isCve(value) || isGhsa(value)) {
       const id = value.toUpperCase();
       advisories.push({ type: id.startsWith('CVE') ? 'cve' : 'ghsa', value: id, name: null, url: null });
     }
     const cwe = CWE_TAG.exec(value);
-    if (cwe) {
-      cwes.push({ type: 'cwe', value: `CWE-${cwe[1]}`, name: null, url: `https://cwe.mitre.org/data/definitions/${cwe[1]}.html` });
-    }
+    if (cwe) cwes.push(mitreCwe(cwe[1]!));
   }
-  return [...advisories, ...cwes].filter((id, i, all) => all.findIndex((o) => o.type === id.type && o.value === id.value) === i);
+  return uniqueIdentifiers([...advisories, ...cwes]);
 }
 
 function uriBasesOf(value: unknown, pointer: string): Map<string, UriBase> {
@@ -357,7 +369,7 @@ function uriBasesOf(value: unknown, pointer: string): Map<string, UriBase> {
   for (const [key, entry] of Object.entries(optionalObject(value, pointer) ?? {})) {
     const p = at(pointer, key);
     const base = object(entry, p);
-    bases.set(key, { uri: optionalString(base, 'uri', p), uriBaseId: optionalString(base, 'uriBaseId', p) });
+    bases.set(key, { uri: prose(base, 'uri', p, UNCLIPPED), uriBaseId: prose(base, 'uriBaseId', p, UNCLIPPED) });
   }
   return bases;
 }
@@ -373,7 +385,7 @@ function ruleOf(
 ): { rule: SarifRule | null; ruleId: string } {
   const refPointer = at(pointer, 'rule');
   const ref = optionalObject(result.rule, refPointer);
-  let ruleId = shortText(result, 'ruleId', pointer) ?? (ref && shortText(ref, 'id', refPointer));
+  let ruleId = text(result, 'ruleId', pointer) ?? (ref && text(ref, 'id', refPointer));
   const [index, indexPointer] =
     result.ruleIndex != null
       ? [ruleIndex(result.ruleIndex, at(pointer, 'ruleIndex')), at(pointer, 'ruleIndex')]
@@ -438,8 +450,8 @@ function componentRef(value: unknown, pointer: string, run: SarifRunContext): Sa
     if (!component) throw new ReportError(at(pointer, 'index'), `no tool extension at index ${index}`);
     return component;
   }
-  const guid = shortText(ref, 'guid', pointer);
-  const name = shortText(ref, 'name', pointer);
+  const guid = text(ref, 'guid', pointer);
+  const name = text(ref, 'name', pointer);
   const component = run.components.find((c) =>
     guid !== null ? c.guid?.toLowerCase() === guid.toLowerCase() : name !== null && c.name === name,
   );
@@ -449,10 +461,10 @@ function componentRef(value: unknown, pointer: string, run: SarifRunContext): Sa
 
 /** `message.text` (else `markdown`, else the rule's `messageStrings[id]`) with `{n}` replaced by `arguments[n]`. */
 function messageOf(message: Json, pointer: string, rule: SarifRule | null): string | null {
-  const id = shortText(message, 'id', pointer);
+  const id = text(message, 'id', pointer);
   const template =
-    optionalString(message, 'text', pointer) ??
-    optionalString(message, 'markdown', pointer) ??
+    prose(message, 'text', pointer, UNCLIPPED) ??
+    prose(message, 'markdown', pointer, UNCLIPPED) ??
     (id === null ? null : (rule?.messageStrings.get(id) ?? null));
   const args = stringList(message.arguments, at(pointer, 'arguments'));
   if (template === null) return null;
@@ -509,7 +521,7 @@ function regionOf(parent: Json, key: string, pointer: string): Region {
   return {
     startLine: lineNumber(region, 'startLine', p),
     endLine: lineNumber(region, 'endLine', p),
-    snippet: snippet && optionalString(snippet, 'text', snippetPointer),
+    snippet: snippet && prose(snippet, 'text', snippetPointer, UNCLIPPED),
   };
 }
 
@@ -533,8 +545,8 @@ function snippetOf(region: Region, location: Location, context: Region): string 
  * An absolute URI under one of the run's absolute bases is made relative to it; any other is normalised as is.
  */
 function filePath(artifact: Json, pointer: string, run: SarifRunContext): string | null {
-  const uri = optionalString(artifact, 'uri', pointer);
-  const baseId = optionalString(artifact, 'uriBaseId', pointer);
+  const uri = prose(artifact, 'uri', pointer, UNCLIPPED);
+  const baseId = prose(artifact, 'uriBaseId', pointer, UNCLIPPED);
   if (uri === null) return null;
   let path: string;
   if (isAbsoluteUri(uri)) {
@@ -563,22 +575,14 @@ function isAbsoluteUri(uri: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(uri) || uri.startsWith('/') || uri.startsWith('\\');
 }
 
-/** A line number: an integer; 0 and below (some tools write 0 for "the whole file") are no line. */
-function lineNumber(region: Json, key: string, pointer: string): number | null {
-  const value = region[key];
-  if (value == null) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ReportError(at(pointer, key), 'must be an integer');
-  return value > 0 ? value : null;
-}
-
 /**
  * Class and method from `logicalLocations`, best effort: a function/member (or an entry without kind) splits its
  * fully qualified name at the last `.`/`::`/`/` into class and method; a type is the class.
  */
 function codeUnit(value: unknown, pointer: string): Pick<Location, 'className' | 'method'> {
   const entries = objectList(value, pointer).map(([raw, p]) => ({
-    kind: shortText(raw, 'kind', p)?.toLowerCase() ?? null,
-    name: shortText(raw, 'fullyQualifiedName', p) ?? shortText(raw, 'name', p),
+    kind: text(raw, 'kind', p)?.toLowerCase() ?? null,
+    name: text(raw, 'fullyQualifiedName', p) ?? text(raw, 'name', p),
   }));
   const named = entries.filter((e) => e.name !== null);
   const member = named.find((e) => e.kind === 'function' || e.kind === 'member') ?? named.find((e) => e.kind === null);
@@ -608,15 +612,15 @@ function commitOf(result: Json, pointer: string): string | null {
   const properties = optionalObject(result.properties, at(pointer, 'properties'));
   const partial = optionalObject(result.partialFingerprints, at(pointer, 'partialFingerprints'));
   const commit =
-    (properties && shortText(properties, 'commit', at(pointer, 'properties'))) ??
-    (partial && shortText(partial, 'commitSha', at(pointer, 'partialFingerprints')));
+    (properties && text(properties, 'commit', at(pointer, 'properties'))) ??
+    (partial && text(partial, 'commitSha', at(pointer, 'partialFingerprints')));
   return commit !== null && COMMIT_SHA.test(commit) ? commit.toLowerCase() : null;
 }
 
 function trackingOf(value: unknown, pointer: string, namespace: string, priority: number): TrackingSignature[] {
   const out: TrackingSignature[] = [];
   for (const key of Object.keys(optionalObject(value, pointer) ?? {})) {
-    const raw = shortText(value as Json, key, pointer);
+    const raw = text(value as Json, key, pointer);
     if (raw === null || PLACEHOLDER_FINGERPRINT.test(raw)) continue;
     if (namespace === 'sarif-partial' && NOT_AN_IDENTITY.has(key.toLowerCase())) continue;
     const algorithm = clip(`${namespace}:${withoutNul(key)}`, FIELD_LIMITS.identifier);
@@ -632,7 +636,7 @@ function suppressionOf(value: unknown, pointer: string): Suppression | null {
   const raw = object(list[0], p);
   const kind = enumValue(raw, 'kind', p, SUPPRESSION_KINDS);
   if (kind === null) throw new ReportError(at(p, 'kind'), 'is required');
-  const justification = optionalString(raw, 'justification', p);
+  const justification = prose(raw, 'justification', p, UNCLIPPED);
   return {
     kind,
     status: enumValue(raw, 'status', p, SUPPRESSION_STATUSES),
@@ -643,27 +647,13 @@ function suppressionOf(value: unknown, pointer: string): Suppression | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Text helpers
 
-/**
- * A title: the first sentence (SARIF: "the first sentence of the message only will be displayed when visible space
- * is limited") of the first paragraph, on one line. Tools wrap long texts (Semgrep at ~100 columns), so a first
- * *line* would stop mid-sentence.
- */
-function headline(value: string): string {
-  const paragraph = value.trim().split(/\n\s*\n/)[0]!.replace(/\s+/g, ' ').trim();
-  return /^.+?[.!?](?=\s+[A-Z])/.exec(paragraph)?.[0] ?? paragraph;
-}
-
+/** Texts without empty ones and repeats (compared exactly), first kept. */
 function unique(values: (string | null | undefined)[]): string[] {
   return values.filter((v, i): v is string => !!v && values.indexOf(v) === i);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Typed reads with pointers
-
-function required(value: unknown, pointer: string): Json {
-  if (value == null) throw new ReportError(pointer, 'is required');
-  return object(value, pointer);
-}
 
 function stringList(value: unknown, pointer: string): string[] {
   return (optionalArray(value, pointer) ?? []).map((item, i) => {
@@ -672,26 +662,11 @@ function stringList(value: unknown, pointer: string): string[] {
   });
 }
 
-/** A string as given, NULs removed, not clipped; absent or blank is null. */
-function optionalString(parent: Json, key: string, pointer: string): string | null {
-  const value = parent[key];
-  if (value == null) return null;
-  if (typeof value !== 'string') throw new ReportError(at(pointer, key), 'must be a string');
-  const clean = withoutNul(value);
-  return clean.trim() === '' ? null : clean;
-}
-
-/** A short trimmed string (ids, names, URLs), clipped. */
-function shortText(parent: Json, key: string, pointer: string): string | null {
-  const value = optionalString(parent, key, pointer);
-  return value === null ? null : clip(value.trim(), FIELD_LIMITS.other);
-}
-
 /** `{text, markdown}` (a multiformatMessageString or message): the text, else the markdown. */
 function multiformat(parent: Json, key: string, pointer: string): string | null {
   const p = at(pointer, key);
   const value = optionalObject(parent[key], p);
-  return value && (optionalString(value, 'text', p) ?? optionalString(value, 'markdown', p));
+  return value && (prose(value, 'text', p, UNCLIPPED) ?? prose(value, 'markdown', p, UNCLIPPED));
 }
 
 function enumValue<T extends string>(parent: Json, key: string, pointer: string, allowed: readonly T[]): T | null {

@@ -2,28 +2,19 @@ import type { Finding, ReportType, Scanner, Severity } from '../model.js';
 import { normaliseRepoPath } from '../paths.js';
 import type { ReportFormat } from './format.js';
 import { FIELD_LIMITS, clip } from './limits.js';
-import { at, object, objectList, optionalObject, type Json } from './json-read.js';
+import { arrayIndex, at, child, lineNumber, namedSeverity, object, objectList, optionalObject, prose, requiredText, stringValue, text, textList, type Json, type SeverityScale } from './json-read.js';
 import { ReportError } from './report-error.js';
 import {
-  arrayIndex,
   advisoryIdentifier,
   advisoryIdentifiers,
-  child,
   cweIdentifiers,
   distinct,
   ecosystemName,
   finding,
   isLanguageType,
-  lineNumber,
   linkList,
   packageRef,
-  prose,
   purlEcosystem,
-  requiredText,
-  scaledSeverity,
-  text,
-  textList,
-  textValue,
   upgradeAdvice,
 } from './advisory.js';
 
@@ -71,14 +62,18 @@ const K8S_SECTIONS = ['Resources', 'Findings', 'Vulnerabilities', 'Misconfigurat
 const RESULT_FIELDS = ['Target', 'Class', 'Type'] as const;
 const RESOURCE_FIELDS = ['Namespace', 'Kind', 'Name'] as const;
 
-const SEVERITY_NAMES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
-const SEVERITY = new Map<string, Severity>([
-  ['critical', 'critical'],
-  ['high', 'high'],
-  ['medium', 'medium'],
-  ['low', 'low'],
-  ['unknown', 'unknown'],
-]);
+const SEVERITY_SCALE: SeverityScale = {
+  table: new Map<string, Severity>([
+    ['critical', 'critical'],
+    ['high', 'high'],
+    ['medium', 'medium'],
+    ['low', 'low'],
+    ['unknown', 'unknown'],
+  ]),
+  names: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'],
+  noun: 'a severity',
+  blankIsUnknown: true,
+};
 const MISCONFIG_STATUSES = ['FAIL', 'PASS', 'EXCEPTION'];
 /** Artifact types whose scans look for secrets by default. */
 const SECRET_SCANNED = new Set(['container_image', 'filesystem', 'repository', 'rootfs', 'vm']);
@@ -115,7 +110,7 @@ interface Secret extends Common {
 type Element = Vulnerability | Misconfiguration | Secret;
 
 function severityOf(raw: Json, pointer: string): Severity {
-  return scaledSeverity(raw.Severity, at(pointer, 'Severity'), SEVERITY, SEVERITY_NAMES);
+  return namedSeverity(raw.Severity, at(pointer, 'Severity'), SEVERITY_SCALE);
 }
 
 export function trivyVulnerability(value: unknown, pointer: string): Vulnerability {
@@ -298,7 +293,7 @@ class TrivyDocument {
         this.result(resource, arrayIndex(keys[3], `${resourcePointer}/Results`), keys.slice(4), value, pointer, `${resourcePointer}/Results`);
       } else {
         const head = this.resources.get(resource) ?? { Namespace: null, Kind: null, Name: null };
-        head[keys[2] as (typeof RESOURCE_FIELDS)[number]] = textValue(value, pointer);
+        head[keys[2] as (typeof RESOURCE_FIELDS)[number]] = stringValue(value, pointer);
         this.resources.set(resource, head);
       }
     } else {
@@ -312,11 +307,11 @@ class TrivyDocument {
     if (path === 'SchemaVersion') {
       if (value != null && typeof value !== 'number') throw new ReportError(pointer, 'must be a number');
       h.schemaVersion = (value as number | null | undefined) ?? null;
-    } else if (path === 'ArtifactName') h.artifactName = textValue(value, pointer);
-    else if (path === 'ArtifactType') h.artifactType = textValue(value, pointer)?.toLowerCase() ?? null;
-    else if (path === 'Trivy.Version') h.version = textValue(value, pointer);
+    } else if (path === 'ArtifactName') h.artifactName = stringValue(value, pointer);
+    else if (path === 'ArtifactType') h.artifactType = stringValue(value, pointer)?.toLowerCase() ?? null;
+    else if (path === 'Trivy.Version') h.version = stringValue(value, pointer);
     else if (path === 'ClusterName') {
-      textValue(value, pointer);
+      stringValue(value, pointer);
       this.shape = 'kubernetes';
     } else if (path === 'Metadata.OS') {
       const os = optionalObject(value, pointer);
@@ -330,7 +325,7 @@ class TrivyDocument {
     const [field, item] = rest;
     if (rest.length === 1) {
       const head = this.results.get(key) ?? { Target: null, Class: null, Type: null };
-      head[field as (typeof RESULT_FIELDS)[number]] = textValue(value, pointer, field === 'Target' ? FIELD_LIMITS.path : FIELD_LIMITS.other);
+      head[field as (typeof RESULT_FIELDS)[number]] = stringValue(value, pointer, field === 'Target' ? FIELD_LIMITS.path : FIELD_LIMITS.other);
       this.results.set(key, head);
       return;
     }

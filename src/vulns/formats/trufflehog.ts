@@ -1,10 +1,10 @@
 import type { Finding, Location, Scanner } from '../model.js';
 import type { ReportFormat, ReportReader } from './format.js';
 import { FIELD_LIMITS } from './limits.js';
-import { at, isObject, object, optionalObject, type Json } from './json-read.js';
+import { fileLocation } from './finding-parts.js';
+import { at, clippedText, flag, isObject, lineNumber, object, optionalObject, prose, requiredObject, requiredText, UNCLIPPED, type Json } from './json-read.js';
 import { ReportError } from './report-error.js';
 import { secretFinding, withoutSecrets } from './gitleaks.js';
-import { fileLocation, lineNumber, optionalString, optionalText, requiredText } from './semgrep.js';
 
 /**
  * TruffleHog v3 JSON (`trufflehog <source> --json`): JSON Lines, one record per secret: `{SourceMetadata: {Data:
@@ -18,7 +18,7 @@ import { fileLocation, lineNumber, optionalString, optionalText, requiredText } 
  * them in the file): it is skipped, except that "finished scanning" gives TruffleHog's version. Any other record is
  * a ReportError.
  *
- * Policy as in semgrep.ts (wrong types → ReportError at the pointer, absent/blank → null, clipped, NULs removed).
+ * Policy as in semgrep.ts, with the same reads (wrong types → ReportError at the pointer, absent/blank → null, clipped, NULs removed).
  * - The secret (`RawV2`, else `Raw`) is the snippet and nothing else: identity hashes it, ingest redacts it for
  *   display. `Redacted` is TruffleHog's display form and goes into the description — unless it contains the raw
  *   secret (for AWS keys it is the key id, which older versions also write as `Raw`); no other text that contains a
@@ -49,22 +49,21 @@ function base64Text(value: string): string | null {
 
 function sourceOf(record: Json, pointer: string): Source {
   const metadataPointer = at(pointer, 'SourceMetadata');
-  if (record.SourceMetadata == null) throw new ReportError(metadataPointer, 'is required');
   const dataPointer = at(metadataPointer, 'Data');
-  const data = optionalObject(object(record.SourceMetadata, metadataPointer).Data, dataPointer) ?? {};
+  const data = optionalObject(requiredObject(record.SourceMetadata, metadataPointer).Data, dataPointer) ?? {};
   const kind = Object.keys(data).find((k) => data[k] != null);
   const p = kind === undefined ? dataPointer : at(dataPointer, kind);
   const fields = kind === undefined ? {} : object(data[kind], p);
   const line = lineNumber(fields, 'line', p);
-  const location = fileLocation(optionalText(fields, 'file', p, FIELD_LIMITS.path), line, line);
-  location.commitSha = optionalText(fields, 'commit', p);
-  location.image = optionalText(fields, 'image', p);
+  const location = fileLocation(clippedText(fields, 'file', p, FIELD_LIMITS.path), line, line);
+  location.commitSha = clippedText(fields, 'commit', p);
+  location.image = clippedText(fields, 'image', p);
   return {
     location,
-    repository: optionalText(fields, 'repository', p),
-    link: optionalText(fields, 'link', p),
-    email: optionalText(fields, 'email', p),
-    timestamp: optionalText(fields, 'timestamp', p),
+    repository: clippedText(fields, 'repository', p),
+    link: clippedText(fields, 'link', p),
+    email: clippedText(fields, 'email', p),
+    timestamp: clippedText(fields, 'timestamp', p),
   };
 }
 
@@ -76,33 +75,26 @@ function extraLines(value: unknown, pointer: string): string[] {
   );
 }
 
-function verifiedOf(record: Json, pointer: string): boolean {
-  const value = record.Verified;
-  if (value == null) return false;
-  if (typeof value !== 'boolean') throw new ReportError(at(pointer, 'Verified'), 'must be true or false');
-  return value;
-}
-
 /** One finding record → Finding. Throws ReportError under `pointer`. */
 export function trufflehogRecord(record: Json, pointer: string): Finding {
-  const raw = optionalString(record, 'Raw', pointer, Number.MAX_SAFE_INTEGER);
-  const rawV2 = optionalString(record, 'RawV2', pointer, Number.MAX_SAFE_INTEGER);
+  const raw = prose(record, 'Raw', pointer, UNCLIPPED);
+  const rawV2 = prose(record, 'RawV2', pointer, UNCLIPPED);
   const secrets = [raw, rawV2].filter((s): s is string => s !== null);
   const safe = withoutSecrets([...secrets, ...secrets.map(base64Text).filter((s): s is string => s !== null)]);
-  const detector = requiredText(record, 'DetectorName', pointer, FIELD_LIMITS.identifier);
-  const verified = verifiedOf(record, pointer);
+  const detector = requiredText(record, 'DetectorName', pointer, FIELD_LIMITS.identifier, clippedText);
+  const verified = flag(record, 'Verified', pointer);
   const source = sourceOf(record, pointer);
   const { file, startLine, commitSha } = source.location;
 
-  const decoder = optionalText(record, 'DecoderName', pointer);
-  const redacted = optionalText(record, 'Redacted', pointer);
-  const sourceName = optionalText(record, 'SourceName', pointer);
+  const decoder = clippedText(record, 'DecoderName', pointer);
+  const redacted = clippedText(record, 'Redacted', pointer);
+  const sourceName = clippedText(record, 'SourceName', pointer);
   const parts = [
     safe(`TruffleHog's ${detector} detector found a secret${file === null ? '' : ` in ${file}${startLine === null ? '' : `, line ${startLine}`}`}.`) ??
       `TruffleHog's ${detector} detector found a secret.`,
     verified ? 'TruffleHog verified that the secret is live.' : 'TruffleHog did not verify the secret.',
-    safe(optionalText(record, 'VerificationError', pointer)),
-    safe(optionalString(record, 'DetectorDescription', pointer, FIELD_LIMITS.other)?.trim() ?? null),
+    safe(clippedText(record, 'VerificationError', pointer)),
+    safe(clippedText(record, 'DetectorDescription', pointer)),
     safe(redacted && `Redacted: ${redacted}`),
     decoder !== null && decoder.toUpperCase() !== 'PLAIN' ? `Found after decoding: ${decoder}` : null,
     safe(source.repository && `Repository: ${source.repository}`),
@@ -136,7 +128,7 @@ function trufflehogLine(value: unknown, pointer: string, version: (v: string) =>
   if (!isLogLine(record)) {
     throw new ReportError(pointer, 'is neither a TruffleHog finding (SourceMetadata, DetectorName) nor a TruffleHog log line (level, msg)');
   }
-  const named = optionalText(record, 'trufflehog_version', pointer);
+  const named = clippedText(record, 'trufflehog_version', pointer);
   if (named !== null) version(named);
   return null;
 }

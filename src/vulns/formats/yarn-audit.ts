@@ -1,7 +1,9 @@
 import type { Finding, Scanner } from '../model.js';
 import type { ReportFormat } from './format.js';
-import { at, isObject, object, optionalObject } from './json-read.js';
-import { installedVersions, npmAdvisory, npmPurl, optionalText, packageFinding, requiredText, shown, type NpmAdvisory } from './npm-advisory.js';
+import { packageFinding } from './advisory.js';
+import { FIELD_LIMITS } from './limits.js';
+import { at, isObject, object, optionalObject, requiredText, scalarText, shown } from './json-read.js';
+import { installedVersions, npmAdvisory, npmPurl, type NpmAdvisory } from './npm-advisory.js';
 import { ReportError } from './report-error.js';
 
 /**
@@ -57,14 +59,14 @@ export const yarnAuditFormat: ReportFormat = {
       headerPaths: [],
       take(_keys, value, pointer) {
         const record = object(value, pointer);
-        const type = requiredText(record, 'type', pointer);
+        const type = requiredText(record, 'type', pointer, FIELD_LIMITS.other, scalarText);
         const dataPointer = at(pointer, 'data');
         if (type === 'auditAdvisory') {
           const data = object(record.data, dataPointer);
           const advisory = npmAdvisory(data.advisory, at(dataPointer, 'advisory'));
           const resolutionPointer = at(dataPointer, 'resolution');
           const resolution = optionalObject(data.resolution, resolutionPointer);
-          const path = resolution && optionalText(resolution, 'path', resolutionPointer);
+          const path = resolution && scalarText(resolution, 'path', resolutionPointer);
           for (const version of recordVersions(advisory, path)) {
             const key = JSON.stringify([advisory.id, advisory.moduleName, version]);
             const known = findings.get(key);

@@ -1,7 +1,8 @@
 import { emptyLocation, type Assessment, type Finding, type Identifier, type Scanner, type Severity } from '../model.js';
 import type { ReportFormat, XmlElement } from './format.js';
-import { fieldText as text, htmlToText, urlsIn, webLocation } from './html-text.js';
-import { at, object, objectList, withoutNul, type Json } from './json-read.js';
+import { mitreCwe } from './finding-parts.js';
+import { htmlToText, urlsIn, webLocation } from './html-text.js';
+import { at, object, objectList, scalarText, UNCLIPPED, withoutNul, type Json } from './json-read.js';
 import { FIELD_LIMITS, clip } from './limits.js';
 import { ReportError } from './report-error.js';
 import { child, children, textOf, xmlNode, type XmlNode } from './xml-read.js';
@@ -57,14 +58,14 @@ interface ZapSite {
 // Text reads: the XML gives strings, the JSON strings (or numbers from other writers)
 
 function html(fields: Json, key: string, pointer: string, max: number): string | null {
-  const raw = text(fields, key, pointer, Number.MAX_SAFE_INTEGER);
+  const raw = scalarText(fields, key, pointer, UNCLIPPED);
   const plain = raw === null ? '' : htmlToText(raw);
   return plain === '' ? null : clip(plain, max);
 }
 
 /** An integer code (`riskcode`, `confidence`, `cweid`, `wascid`); absent or blank is null. */
 function code(fields: Json, key: string, pointer: string, allowed: string): number | null {
-  const value = text(fields, key, pointer, FIELD_LIMITS.other);
+  const value = scalarText(fields, key, pointer, FIELD_LIMITS.other);
   if (value === null) return null;
   if (!/^-?\d+$/.test(value)) throw new ReportError(at(pointer, key), `${JSON.stringify(value)} is not a number; must be ${allowed}`);
   return Number(value);
@@ -95,15 +96,15 @@ function assessmentOf(confidence: number | null): Assessment | null {
 
 function identifiersOf(alert: ZapAlert, title: string): Identifier[] {
   const { fields, pointer } = alert;
-  const pluginId = text(fields, 'pluginid', pointer, FIELD_LIMITS.identifier);
-  const alertRef = text(fields, 'alertRef', pointer, FIELD_LIMITS.identifier);
+  const pluginId = scalarText(fields, 'pluginid', pointer, FIELD_LIMITS.identifier);
+  const alertRef = scalarText(fields, 'alertRef', pointer, FIELD_LIMITS.identifier);
   if (pluginId === null && alertRef === null) throw new ReportError(at(pointer, 'pluginid'), 'must be a non-empty string');
   const value = alertRef !== null && (pluginId === null || alertRef.startsWith(`${pluginId}-`)) ? alertRef : pluginId!;
   // ZAP's alert pages exist for its own (non-negative) plugin ids: https://www.zaproxy.org/docs/alerts/10020-1/
   const url = /^\d+(-\d+)?$/.test(value) ? `https://www.zaproxy.org/docs/alerts/${value}/` : null;
   const identifiers: Identifier[] = [{ type: 'zaproxy_pluginid', value, name: title, url }];
   const cwe = code(fields, 'cweid', pointer, 'a CWE number, or -1 for none');
-  if (cwe !== null && cwe > 0) identifiers.push({ type: 'cwe', value: `CWE-${cwe}`, name: null, url: `https://cwe.mitre.org/data/definitions/${cwe}.html` });
+  if (cwe !== null && cwe > 0) identifiers.push(mitreCwe(cwe));
   const wasc = code(fields, 'wascid', pointer, 'a WASC number, or -1 for none');
   if (wasc !== null && wasc > 0) identifiers.push({ type: 'wasc', value: `WASC-${wasc}`, name: null, url: null });
   return identifiers;
@@ -134,12 +135,12 @@ interface Occurrence {
 function occurrencesOf(alert: ZapAlert, siteBase: string | null): Occurrence[] {
   const byKey = new Map<string, Occurrence>();
   for (const [instance, pointer] of alert.instances) {
-    const uri = text(instance, 'uri', pointer, FIELD_LIMITS.path);
+    const uri = scalarText(instance, 'uri', pointer, FIELD_LIMITS.path);
     if (uri === null) throw new ReportError(at(pointer, 'uri'), 'must be a non-empty string');
     const place = webLocation(uri, siteBase);
     if (!place) throw new ReportError(at(pointer, 'uri'), `${JSON.stringify(clip(uri, 200))} is not a URL${siteBase ? '' : ' (and the site names no origin to resolve it against)'}`);
-    const method = text(instance, 'method', pointer, FIELD_LIMITS.other)?.toUpperCase() ?? null;
-    const param = text(instance, 'param', pointer, FIELD_LIMITS.other);
+    const method = scalarText(instance, 'method', pointer, FIELD_LIMITS.other)?.toUpperCase() ?? null;
+    const param = scalarText(instance, 'param', pointer, FIELD_LIMITS.other);
     const key = JSON.stringify([place.path, method, param]);
     const seen = byKey.get(key);
     if (seen) seen.more++;
@@ -152,7 +153,7 @@ function description(desc: string | null, occurrence: Occurrence | null, otherIn
   const parts = [desc];
   if (otherInfo) parts.push(`Other information:\n${otherInfo}`);
   if (occurrence) {
-    const attack = text(occurrence.instance, 'attack', occurrence.pointer, FIELD_LIMITS.other);
+    const attack = scalarText(occurrence.instance, 'attack', occurrence.pointer, FIELD_LIMITS.other);
     const more = occurrence.more === 0 ? '' : ` (and ${occurrence.more} more URL${occurrence.more === 1 ? '' : 's'} with this path, method and parameter)`;
     parts.push(`URL: ${occurrence.uri}${more}`);
     if (attack) parts.push(`Attack: ${attack}`);
@@ -164,8 +165,8 @@ function description(desc: string | null, occurrence: Occurrence | null, otherIn
 /** One alert item → its findings (one per distinct path, method and parameter). */
 function zapAlertFindings(alert: ZapAlert, site: ZapSite, scanner: Scanner): Finding[] {
   const { fields, pointer } = alert;
-  const pluginId = text(fields, 'pluginid', pointer, FIELD_LIMITS.identifier);
-  const title = text(fields, 'alert', pointer, FIELD_LIMITS.title) ?? text(fields, 'name', pointer, FIELD_LIMITS.title) ?? `ZAP alert ${pluginId ?? ''}`.trim();
+  const pluginId = scalarText(fields, 'pluginid', pointer, FIELD_LIMITS.identifier);
+  const title = scalarText(fields, 'alert', pointer, FIELD_LIMITS.title) ?? scalarText(fields, 'name', pointer, FIELD_LIMITS.title) ?? `ZAP alert ${pluginId ?? ''}`.trim();
   const severity = severityOf(alert);
   const confidence = confidenceOf(alert);
   const identifiers = identifiersOf(alert, title);
@@ -198,7 +199,7 @@ function zapAlertFindings(alert: ZapAlert, site: ZapSite, scanner: Scanner): Fin
     ...common,
     description: description(desc, occurrence, html(occurrence.instance, 'otherinfo', occurrence.pointer, FIELD_LIMITS.description) ?? (i === 0 ? alertOtherInfo : null)),
     location: { ...emptyLocation(), hostname: occurrence.origin, path: occurrence.path, httpMethod: occurrence.method, param: occurrence.param },
-    snippet: text(occurrence.instance, 'evidence', occurrence.pointer, FIELD_LIMITS.snippet),
+    snippet: scalarText(occurrence.instance, 'evidence', occurrence.pointer, FIELD_LIMITS.snippet),
   }));
 }
 
@@ -295,7 +296,7 @@ export const zapJsonFormat: ReportFormat = {
       headerPaths: ['$.@version', '$.site.@name', ...Object.keys(SITE_ATTRIBUTES).map((key) => `$.site.*.${key}`)],
       take(keys, value, pointer) {
         if (keys[0] === '@version') {
-          version = text({ '@version': value }, '@version', '', FIELD_LIMITS.other);
+          version = scalarText({ '@version': value }, '@version', '', FIELD_LIMITS.other);
           return;
         }
         const index = keys[1];
