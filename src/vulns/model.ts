@@ -1,3 +1,5 @@
+import type { DismissalReason } from './triage-states.js';
+
 /**
  * The canonical finding: what every report format is turned into before identity, matching and storage.
  * Nothing here knows about a particular scanner or file format.
@@ -30,6 +32,9 @@ export interface Scanner {
   version: string | null;
   vendor: string | null;
 }
+
+/** For reports that name no scanner anywhere (the upload's `scanner` parameter can name it). */
+export const UNKNOWN_SCANNER: Scanner = { id: 'unknown', name: 'unknown scanner', version: null, vendor: null };
 
 /**
  * A classification or identity reference, in report order: the first non-classification one is the primary
@@ -101,7 +106,7 @@ export interface Suppression {
  */
 export interface Assessment {
   state: 'dismissed' | 'resolved' | 'confirmed';
-  reason: 'acceptable_risk' | 'false_positive' | 'mitigating_control' | 'used_in_tests' | 'not_applicable' | null;
+  reason: DismissalReason | null;
   comment: string | null;
 }
 

@@ -109,25 +109,24 @@ async function authenticate(svc: Services, request: FastifyRequest, access: Acce
 
 async function locate(svc: Services, request: FastifyRequest, access: Access & { who: 'group' | 'project' | 'project-of' }, user: User) {
   const params = request.params as Record<string, string | undefined>;
+  const projectAt = async (ref: string | null, name: string) => {
+    const project = ref === null ? null : await findProject(svc, ref);
+    const role = project && (user.isAdmin ? 'owner' : await projectRole(svc, user, project));
+    return { group: null, project, role, name };
+  };
   if (access.who === 'project-of') {
     const resolver = projectResolvers.get(access.resource);
     const id = params.id;
     if (!resolver || id === undefined) throw new Error(`route ${request.routeOptions.url}: no resolver for ${access.resource} or no :id parameter`);
     const projectId = /^\d{1,15}$/.test(id) ? await resolver(svc, id) : null;
-    const project = projectId === null ? null : await findProject(svc, String(projectId));
-    const role = project && (user.isAdmin ? 'owner' : await projectRole(svc, user, project));
-    return { group: null, project, role, name: `${access.resource} ${id}` };
+    return projectAt(projectId === null ? null : String(projectId), `${access.resource} ${id}`);
   }
   const ref = params[access.who];
   if (ref === undefined) throw new Error(`route ${request.routeOptions.url} declares ${access.who} access but has no :${access.who} parameter`);
-  if (access.who === 'group') {
-    const group = await findGroup(svc, ref);
-    const role = group && (user.isAdmin ? 'owner' : await groupRole(svc, user, group));
-    return { group, project: null, role, name: `group "${ref}"` };
-  }
-  const project = await findProject(svc, ref);
-  const role = project && (user.isAdmin ? 'owner' : await projectRole(svc, user, project));
-  return { group: null, project, role, name: `project "${ref}"` };
+  if (access.who === 'project') return projectAt(ref, `project "${ref}"`);
+  const group = await findGroup(svc, ref);
+  const role = group && (user.isAdmin ? 'owner' : await groupRole(svc, user, group));
+  return { group, project: null, role, name: `group "${ref}"` };
 }
 
 export function installAccessControl(app: FastifyInstance, svc: Services): void {

@@ -1,7 +1,8 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { REPORT_TYPES, SEVERITIES, emptyLocation, reportTypeFromLocation, type Assessment, type Finding, type Identifier, type ReportType, type Scanner, type Severity } from '../model.js';
+import { REPORT_TYPES, SEVERITIES, UNKNOWN_SCANNER, emptyLocation, reportTypeFromLocation, type Assessment, type Finding, type Identifier, type ReportType, type Scanner, type Severity } from '../model.js';
 import { normaliseRepoPath } from '../paths.js';
 import type { ReportFormat } from './format.js';
+import { DISMISSAL_REASONS } from '../triage-states.js';
 import { withoutNul } from './json-read.js';
 import { clip, FIELD_LIMITS } from './limits.js';
 import { pointerSegment, ReportError } from './report-error.js';
@@ -64,7 +65,7 @@ const FINDING_SCHEMA = {
       required: ['state'],
       properties: {
         state: { enum: ['dismissed', 'resolved', 'confirmed'] },
-        reason: { enum: ['acceptable_risk', 'false_positive', 'mitigating_control', 'used_in_tests', 'not_applicable'] },
+        reason: { enum: [...DISMISSAL_REASONS] },
         comment: { type: 'string' },
       },
     },
@@ -302,7 +303,7 @@ export const genericCsvFormat: ReportFormat = {
         const { finding, scanner, reportType } = csvRow(value as Record<string, string>, pointer);
         const tool: Scanner = scanner
           ? { id: scanner.toLowerCase().replace(/[^a-z0-9_.-]+/g, '_'), name: scanner, version: null, vendor: null }
-          : { id: 'unknown', name: 'unknown scanner', version: null, vendor: null };
+          : UNKNOWN_SCANNER;
         const complete = toFinding(finding, reportType, tool);
         scanners.set(tool.id, tool);
         reportTypes.add(complete.reportType);

@@ -4,6 +4,7 @@ import {
   SEVERITIES,
   emptyLocation,
   reportTypeFromLocation,
+  UNKNOWN_SCANNER,
   type Identifier,
   type Location,
   type PackageRef,
@@ -255,8 +256,6 @@ export function scannerFromIdentifiers(identifiers: Identifier[]): Scanner | nul
   const id = typed.type.replace(/_(rule_id|rule|id|type)$/, '');
   return { id, name: id, version: null, vendor: null };
 }
-
-const UNKNOWN_SCANNER: Scanner = { id: 'unknown', name: 'unknown scanner', version: null, vendor: null };
 
 /** GitLab security report (schema 14 and 15): every report type GitLab's analyzers write. */
 export const gitlabFormat: ReportFormat = {

@@ -208,7 +208,8 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
     // Matched vulnerabilities: seen again now; resolved ones come back.
     const matchedIds = assignment.filter((id): id is number => id !== null);
     // A finding its own report calls resolved (VEX) is not a sign that the issue is back.
-    const saidResolved = new Set(prepared.filter((p, i) => assignment[i] !== null && assessmentOf(p.finding)?.state === 'resolved').map((p) => vulnIdOf.get(p)!));
+    const matched = prepared.filter((_, i) => assignment[i] !== null);
+    const saidResolved = new Set(matched.filter((p) => assessmentOf(p.finding)?.state === 'resolved').map((p) => vulnIdOf.get(p)!));
     const reopened: number[] = [];
     for (const part of chunks(matchedIds)) {
       const rows = await trx.selectFrom('vulnerabilities').select(['id', 'state']).where('id', 'in', part).execute();
@@ -218,9 +219,9 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
     for (const part of chunks(reopened)) {
       await trx.updateTable('vulnerabilities').set({ state: 'detected', resolved_at: null }).where('id', 'in', part).execute();
     }
-    const assessed = await applyAssessments(trx, prepared.filter((_, i) => assignment[i] !== null), vulnIdOf, now);
-    await addAliases(trx, prepared.filter((_, i) => assignment[i] !== null), vulnIdOf);
-    if (onDefault) await refreshFromDefaultBranch(trx, prepared.filter((_, i) => assignment[i] !== null), vulnIdOf);
+    const assessed = await applyAssessments(trx, matched, vulnIdOf, now);
+    await addAliases(trx, matched, vulnIdOf);
+    if (onDefault) await refreshFromDefaultBranch(trx, matched, vulnIdOf);
 
     // Occurrences on this ref and scope.
     const occurrences = await trx

@@ -2,6 +2,7 @@ import { JSONParser } from '@streamparser/json';
 import { StringDecoder } from 'node:string_decoder';
 import { parse as parseCsv } from 'csv-parse';
 import { SaxesParser } from 'saxes';
+import { UNKNOWN_SCANNER } from '../model.js';
 import type { Opening, Overrides, ReadResult, ReportFormat, ReportReader, XmlElement } from '../formats/format.js';
 import { FORMATS } from '../formats/registry.js';
 import { pointerSegment, ReportError } from '../formats/report-error.js';
@@ -122,8 +123,6 @@ export async function readAll(source: AsyncIterableIterator<Chunk>, limits: Read
     await source.return?.();
   }
 }
-
-const UNKNOWN_SCANNER = { id: 'unknown', name: 'unknown scanner', version: null, vendor: null };
 
 /** The uploader's `scanner` / `report_type` win over what the report says, for every finding and for the scope. */
 function withOverrides(result: ReadResult, overrides: Overrides): ReadResult {
