@@ -73,7 +73,8 @@ export async function uploadScan(
     const source = stream.iterator({ destroyOnReturn: false });
     report = await readAll(source, { maxBytes: svc.config.maxReportBytes, maxFindings: svc.config.maxFindings }, options.overrides);
   } catch (error) {
-    // Refused half-way: discard the rest of the upload so the connection can finish and the answer arrive.
+    // Refused half-way: read and discard the rest of the upload, so the client finishes sending and then reads the
+    // answer (closing instead would hit a client still writing with EPIPE).
     if (stream !== body) body.unpipe();
     body.resume();
     if (error instanceof ReportError) {

@@ -100,8 +100,6 @@ export const scanRoutes =
           body = request.body as Readable;
         }
         const project = projectOf(request);
-        // A refused upload may still be arriving: close the connection after the answer rather than keep it.
-        reply.header('connection', 'close');
         const { scan, replayed } = await uploadScan(
           svc,
           { project, ref: q.ref, commitSha: q.commit ?? null, pipelineId: q.pipeline_id ?? null, idempotencyKey, actor: actorOf(request) },
