@@ -4,7 +4,7 @@ import { dependencyCheckFormat, dependencyFile } from '../../src/vulns/formats/d
 import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { sniff } from '../../src/vulns/ingest/sniff.js';
 import { emptyLocation } from '../../src/vulns/model.js';
-import { allFixtureFiles, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, severities, truncated } from '../support/report-fixtures.js';
+import { allFixtureFiles, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, severities, truncated } from '../support/report-fixtures.js';
 
 const FIXTURE = fixturePath('dependency-check/PR6439.xml');
 const SCANNER = { id: 'dependency_check', name: 'OWASP Dependency-Check', version: '7.3.0', vendor: 'OWASP' };
@@ -24,10 +24,6 @@ function xml(...dependencies: [string, string?][]): Buffer {
 const PURL = '<identifiers><package confidence="HIGH"><id>pkg:maven/org.yaml/snakeyaml@1.33</id></package></identifiers>';
 const vulnerability = (inner: string, source = 'NVD') => `<vulnerabilities><vulnerability source="${source}">${inner}</vulnerability></vulnerabilities>`;
 const jar = (inner: string, file = '/src/lib/snakeyaml-1.33.jar') => `<fileName>snakeyaml-1.33.jar</fileName><filePath>${file}</filePath>${PURL}${inner}`;
-
-test('fixtures resolve under /work/shared', () => {
-  assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
-});
 
 describe('Dependency-Check: dependency-check/PR6439.xml', () => {
   // Derived with Python (xml.etree, namespace dependency-check.2.5.xsd): the `vulnerabilities/vulnerability`

@@ -4,7 +4,7 @@ import { FIELD_LIMITS, TRUNCATION_MARKER } from '../../src/vulns/formats/limits.
 import { npmAuditFormat } from '../../src/vulns/formats/npm-audit.js';
 import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { emptyLocation } from '../../src/vulns/model.js';
-import { allFixtureFiles, detectsText, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, severities, truncated, type ReportInput } from '../support/report-fixtures.js';
+import { allFixtureFiles, detectsText, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, severities, truncated, type ReportInput } from '../support/report-fixtures.js';
 
 const V6 = fixturePath('npm-audit/multiple_cwes.json');
 const V7 = fixturePath('npm-audit/many_vulns.json');
@@ -24,10 +24,6 @@ function v7(entry: Record<string, unknown> = {}, advisory: Record<string, unknow
   const via = { source: 1094219, name: 'debug', dependency: 'debug', title: 'ReDoS in debug', url: 'https://github.com/advisories/GHSA-gxpj-cx7g-858c', severity: 'moderate', cwe: ['CWE-400'], cvss: { score: 5.3, vectorString: null }, range: '>=4.0.0 <4.3.1', ...advisory };
   return { auditReportVersion: 2, vulnerabilities: { debug: { name: 'debug', severity: 'moderate', isDirect: true, via: [via], effects: [], range: '4.0.0 - 4.3.0', nodes: ['node_modules/debug'], fixAvailable: true, ...entry } }, metadata: {} };
 }
-
-test('fixtures resolve under /work/shared', () => {
-  assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
-});
 
 describe('npm 6 (advisories): npm-audit/multiple_cwes.json', () => {
   // Derived with Python: d = json.load(f); for each value a of d['advisories'] (41 advisories), one finding per

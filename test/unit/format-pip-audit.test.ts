@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { pipAuditFormat } from '../../src/vulns/formats/pip-audit.js';
 import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { emptyLocation } from '../../src/vulns/model.js';
-import { allFixtureFiles, detectsText, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, truncated, type ReportInput } from '../support/report-fixtures.js';
+import { allFixtureFiles, detectsText, fixturePath, fixturesIn, readWith, recognisedFixtures, rejectsAt, truncated, type ReportInput } from '../support/report-fixtures.js';
 
 const FIXTURE = fixturePath('pip-audit/many_vulns_new.json');
 const SCANNER = { id: 'pip_audit', name: 'pip-audit', version: null, vendor: 'PyPA' };
@@ -16,10 +16,6 @@ function report(dependency: Record<string, unknown> = {}, vuln: Record<string, u
   const v = { id: 'PYSEC-2023-74', fix_versions: ['2.31.0'], aliases: ['GHSA-j8r2-6x86-q33q', 'CVE-2023-32681'], description: 'Leaks Proxy-Authorization headers.', ...vuln };
   return { dependencies: [{ name: 'requests', version: '2.30.0', vulns: [v], ...dependency }], fixes: [] };
 }
-
-test('fixtures resolve under /work/shared', () => {
-  assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
-});
 
 describe('pip-audit: pip-audit/many_vulns_new.json', () => {
   // Derived with Python: sum(len(d.get('vulns', [])) for d in doc['dependencies']) = 7 — aiohttp 1, django 1,

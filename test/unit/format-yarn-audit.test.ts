@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { yarnAuditFormat } from '../../src/vulns/formats/yarn-audit.js';
 import type { ParsedReport } from '../../src/vulns/ingest/read-report.js';
 import { emptyLocation } from '../../src/vulns/model.js';
-import { allFixtureFiles, detectsText, fixturePath, fixturesIn, jsonLines, readWith, recognisedFixtures, rejectsAt, REPORTS_DIR, truncated } from '../support/report-fixtures.js';
+import { allFixtureFiles, detectsText, fixturePath, fixturesIn, jsonLines, readWith, recognisedFixtures, rejectsAt, truncated } from '../support/report-fixtures.js';
 
 const FIXTURE = fixturePath('yarn-audit/yarn_audit_multiple_cwes.json');
 const SCANNER = { id: 'yarn_audit', name: 'yarn audit', version: null, vendor: 'Yarn' };
@@ -41,10 +41,6 @@ function advisoryRecord(path: string, advisory: Record<string, unknown> = {}): o
     },
   };
 }
-
-test('fixtures resolve under /work/shared', () => {
-  assert.equal(REPORTS_DIR, '/work/shared/fixtures/reports/');
-});
 
 describe('yarn audit: yarn-audit/yarn_audit_multiple_cwes.json', () => {
   // Derived with Python: records = [json.loads(l) for l in f if l.strip()] → 11 auditAdvisory + 1 auditSummary.
