@@ -5,7 +5,9 @@ import { openDatabase } from '../platform/db/connect.js';
 import { AppError } from '../platform/errors.js';
 import { VERSION } from '../platform/version.js';
 import { registerAdminCommands, type Io } from './commands/admin.js';
+import { registerFeedCommands } from './commands/feeds.js';
 import { registerRemoteCommands } from './commands/remote.js';
+import { registerRiskCommands } from './commands/risk.js';
 import { ExitCode, exitCodeFor, exitCodeHelp } from './exit-codes.js';
 import { RemoteError } from './remote.js';
 
@@ -55,6 +57,8 @@ function buildProgram(io: Io): Command {
 
   registerAdminCommands(program, io);
   registerRemoteCommands(program, io);
+  registerFeedCommands(program, io);
+  registerRiskCommands(program, io);
 
   program
     .command('formats')

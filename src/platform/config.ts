@@ -26,6 +26,13 @@ export interface Config {
   maxFindings: number;
   /** Behind a reverse proxy, take the client address from X-Forwarded-For (login throttling and audit need it). */
   trustProxy: boolean;
+  /** Where the scheduled refresh fetches EPSS and KEV from; null: feeds come only from `vigil feeds import`. */
+  epssUrl: string | null;
+  kevUrl: string | null;
+  feedRefreshHours: number;
+  /** Largest feed file accepted after decompression. */
+  maxFeedBytes: number;
+  feedTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +54,13 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function url(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  if (!/^https?:\/\/\S+$/i.test(raw)) throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw;
 }
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -72,5 +86,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     trustProxy: boolean(env, 'VIGIL_TRUST_PROXY', false),
     maxReportBytes: integer(env, 'VIGIL_MAX_REPORT_BYTES', 1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
     maxFindings: integer(env, 'VIGIL_MAX_FINDINGS', 500_000, 1, 50_000_000),
+    epssUrl: url(env, 'VIGIL_EPSS_URL'),
+    kevUrl: url(env, 'VIGIL_KEV_URL'),
+    feedRefreshHours: integer(env, 'VIGIL_FEED_REFRESH_HOURS', 24, 1, 24 * 30),
+    maxFeedBytes: integer(env, 'VIGIL_MAX_FEED_BYTES', 512 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
+    feedTimeoutSeconds: integer(env, 'VIGIL_FEED_TIMEOUT_SECONDS', 300, 1, 24 * 3600),
   };
 }

@@ -26,9 +26,16 @@ export interface VulnerabilityFilter {
   /** Text in the file path or package name. */
   location?: string;
   ids?: number[];
+  /** In CISA's KEV catalog (or not). */
+  kev?: boolean;
+  /** EPSS probability at least this. */
+  epssMin?: number;
+  /** SSVC decisions. */
+  ssvc?: string[];
+  riskMin?: number;
 }
 
-export const SORTS = ['severity', 'first_detected', 'last_detected'] as const;
+export const SORTS = ['severity', 'risk', 'first_detected', 'last_detected'] as const;
 export type Sort = (typeof SORTS)[number];
 
 export interface VulnerabilitySummary {
@@ -49,6 +56,18 @@ export interface VulnerabilitySummary {
   firstDetectedAt: string;
   lastDetectedAt: string;
   resolvedAt: string | null;
+  risk: RiskSummary;
+}
+
+/** The denormalised risk columns: enough to sort, filter and show a list; the detail explains them. */
+export interface RiskSummary {
+  score: number;
+  cvssScore: number | null;
+  cvssVersion: string | null;
+  epss: number | null;
+  epssPercentile: number | null;
+  kev: boolean;
+  ssvc: string | null;
 }
 
 function toSummary(row: Selectable<VulnerabilitiesTable> & { project_path: string }): VulnerabilitySummary {
@@ -70,6 +89,15 @@ function toSummary(row: Selectable<VulnerabilitiesTable> & { project_path: strin
     firstDetectedAt: row.first_detected_at,
     lastDetectedAt: row.last_detected_at,
     resolvedAt: row.resolved_at,
+    risk: {
+      score: row.risk_score,
+      cvssScore: row.cvss_score,
+      cvssVersion: row.cvss_version,
+      epss: row.epss,
+      epssPercentile: row.epss_percentile,
+      kev: row.kev === 1,
+      ssvc: row.ssvc,
+    },
   };
 }
 
@@ -99,6 +127,10 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
       eb.exists(eb.selectFrom('vulnerability_identifiers').select('vulnerability_identifiers.position').whereRef('vulnerability_identifiers.vulnerability_id', '=', 'vulnerabilities.id').where(sql`lower(vulnerability_identifiers.value)`, '=', value)),
     );
   }
+  if (filter.kev !== undefined) q = q.where('vulnerabilities.kev', '=', filter.kev ? 1 : 0);
+  if (filter.epssMin !== undefined) q = q.where('vulnerabilities.epss', '>=', filter.epssMin);
+  if (filter.ssvc?.length) q = q.where('vulnerabilities.ssvc', 'in', filter.ssvc);
+  if (filter.riskMin !== undefined) q = q.where('vulnerabilities.risk_score', '>=', filter.riskMin);
   if (filter.location) {
     const text = filter.location;
     q = q.where((eb) => eb.or([containsText('vulnerabilities.file', text), containsText('vulnerabilities.package_name', text)]));
@@ -117,14 +149,16 @@ export function scopeQuery(svc: Services, where: Where): Query {
 function sortColumn(sort: Sort) {
   return sort === 'severity'
     ? sql<string | number>`${severityRank}`
-    : sort === 'first_detected'
+    : sort === 'risk'
+      ? sql<string | number>`vulnerabilities.risk_score`
+      : sort === 'first_detected'
       ? sql<string | number>`vulnerabilities.first_detected_at`
       : sql<string | number>`vulnerabilities.last_detected_at`;
 }
 
 export async function listVulnerabilities(svc: Services, where: Where, filter: VulnerabilityFilter, sort: Sort, page: PageRequest): Promise<Page<VulnerabilitySummary>> {
   const column = sortColumn(sort);
-  const after = decodeCursorTuple(page.cursor, [sort === 'severity' ? 'number' : 'string', 'number']);
+  const after = decodeCursorTuple(page.cursor, [sort === 'severity' || sort === 'risk' ? 'number' : 'string', 'number']);
   let q = applyFilter(scopeQuery(svc, where), filter);
   if (after) {
     const [value, id] = after as [string | number, number];

@@ -5,6 +5,7 @@ import { chunks } from '../platform/db/batch.js';
 import { toDbTime } from '../platform/db/time.js';
 import { invalid } from '../platform/errors.js';
 import type { Project } from '../platform/namespaces/model.js';
+import { rescoreIds } from '../risk/rescore.js';
 import type { Severity } from './model.js';
 import type { DismissalReason, VulnerabilityState } from './triage-states.js';
 
@@ -50,6 +51,7 @@ export async function triage(svc: Services, actor: Actor, project: Project | nul
           .set({ severity: change.severity, severity_overridden: 1, updated_at: now })
           .where('id', 'in', rows.map((r) => r.id))
           .execute();
+        await rescoreIds(trx, svc.db.dialect, rows.map((r) => r.id));
         for (const r of rows) events.push({ row: r, kind: 'severity', from: r.severity, to: change.severity, reason: null, comment: change.justification });
       }
       if (events.length > 0) {

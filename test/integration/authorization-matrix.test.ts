@@ -69,6 +69,15 @@ const expected: Record<string, Minimum> = {
   'GET /api/v1/vulnerabilities/:id': 'project:reporter',
   'POST /api/v1/vulnerabilities/:id/triage': 'project:maintainer',
   'POST /api/v1/projects/:project/vulnerabilities/triage': 'project:maintainer',
+  'GET /api/v1/risk/feeds': 'signed-in',
+  'GET /api/v1/risk/feeds/:feed/imports': 'admin',
+  'POST /api/v1/risk/feeds/:feed/imports': 'admin',
+  'GET /api/v1/risk/cves/:cve': 'signed-in',
+  'GET /api/v1/risk/policy': 'signed-in',
+  'PATCH /api/v1/risk/policy': 'admin',
+  'GET /api/v1/projects/:project/risk-settings': 'project:reporter',
+  'PATCH /api/v1/projects/:project/risk-settings': 'project:maintainer',
+  'PATCH /api/v1/vulnerabilities/:id/risk': 'project:maintainer',
   'GET /api/v1/projects/:project/compare': 'project:reporter',
   'GET /api/v1/formats': 'anyone',
   'GET /api/v1/formats/generic.schema.json': 'anyone',
@@ -97,13 +106,15 @@ const params: Record<string, string> = {
   ':project': encodeURIComponent('acme/api'),
   ':user': 'target',
   ':id': '999999',
+  ':feed': 'epss',
+  ':cve': 'CVE-2021-44228',
   '*': 'some/page',
 };
 
 function concreteUrl(url: string, vulnerabilityId: number): string {
   // Resources reached through their own id must exist, or every persona would simply get 404.
   const id = url.startsWith('/api/v1/vulnerabilities/') ? String(vulnerabilityId) : params[':id']!;
-  return url.replace(/:group|:project|:user|:id|\*/g, (p) => (p === ':id' ? id : params[p]!));
+  return url.replace(/:group|:project|:user|:id|:feed|:cve|\*/g, (p) => (p === ':id' ? id : params[p]!));
 }
 
 function minimumOf(access: Access): Minimum {

@@ -11,3 +11,9 @@ export function reportFile(relative: string): Buffer {
 export function reportJson(relative: string): any {
   return JSON.parse(reportFile(relative).toString('utf8'));
 }
+
+/** The EPSS and KEV snapshots in ../shared/fixtures/feeds. */
+export const FEEDS_DIR = fileURLToPath(new URL('../../../../shared/fixtures/feeds/', import.meta.url));
+export const EPSS_EXCERPT = `${FEEDS_DIR}epss_scores-2026-09-29-excerpt.csv`;
+export const EPSS_VUNNEL = `${FEEDS_DIR}epss_scores-vunnel-example-1.csv`;
+export const KEV_JSON = `${FEEDS_DIR}known_exploited_vulnerabilities.json`;

@@ -36,7 +36,17 @@ describe('loadConfig defaults', () => {
       trustProxy: false,
       maxReportBytes: 1024 * 1024 * 1024,
       maxFindings: 500_000,
+      epssUrl: null,
+      kevUrl: null,
+      feedRefreshHours: 24,
+      maxFeedBytes: 512 * 1024 * 1024,
+      feedTimeoutSeconds: 300,
     });
+  });
+
+  test('feed URLs must be http(s)', () => {
+    assert.equal(configWith({ VIGIL_EPSS_URL: 'https://epss.empiricalsecurity.com/epss_scores-current.csv.gz' }).epssUrl, 'https://epss.empiricalsecurity.com/epss_scores-current.csv.gz');
+    assert.throws(() => configWith({ VIGIL_KEV_URL: 'file:///etc/passwd' }), /VIGIL_KEV_URL must be an http\(s\) URL/);
   });
 
   test('empty and blank values count as unset', () => {

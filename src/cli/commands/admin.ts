@@ -23,7 +23,7 @@ export interface Io {
   readStdin(): Promise<string>;
 }
 
-async function withServices<T>(work: (svc: Services) => Promise<T>): Promise<T> {
+export async function withServices<T>(work: (svc: Services) => Promise<T>): Promise<T> {
   const svc = await openServices(loadConfig(), { log: pino({ level: 'warn' }, pino.destination(2)) });
   try {
     return await work(svc);

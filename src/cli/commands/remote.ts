@@ -6,6 +6,7 @@ import { SEVERITIES, severityRank, type Severity } from '../../vulns/model.js';
 import { SORTS } from '../../vulns/report.js';
 import { STATES } from '../../vulns/triage-states.js';
 import { callApi, remoteFromEnv, streamToApi, withQuery, type Remote } from '../remote.js';
+import { locationText, table } from '../format.js';
 import type { Io } from './admin.js';
 
 /**
@@ -51,26 +52,6 @@ function pageSize(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) throw new InvalidArgumentError(`Give a whole number from 1 to ${MAX_PAGE}`);
   return n;
-}
-
-/** Where a finding is, in one short phrase: file:line, package@version, image, or URL path. */
-function locationText(location: Record<string, unknown>): string {
-  const text = (key: string) => (typeof location[key] === 'string' && location[key] ? (location[key] as string) : null);
-  const file = text('file');
-  if (file) return typeof location.startLine === 'number' ? `${file}:${location.startLine}` : file;
-  const pkg = location.package as { name?: string; version?: string | null } | null | undefined;
-  if (pkg?.name) return pkg.version ? `${pkg.name}@${pkg.version}` : pkg.name;
-  const image = text('image');
-  if (image) return image;
-  const urlPath = text('path');
-  if (urlPath) return `${text('httpMethod') ? `${text('httpMethod')} ` : ''}${text('hostname') ?? ''}${urlPath}`;
-  return '-';
-}
-
-/** Rows as columns separated by two spaces; the last column is not padded. */
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd() + '\n').join('');
 }
 
 function readProblem(file: string, error: unknown): AppError {

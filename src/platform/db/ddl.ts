@@ -10,6 +10,8 @@ export interface Ddl {
   id<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;
   /** Integer type for foreign keys and counters wide enough for 64-bit ids. */
   bigint: 'integer' | 'bigint';
+  /** 8-byte floating point (PostgreSQL's `real` is only 4 bytes and would blur probabilities). */
+  double: 'real' | 'double precision';
   /** Forbid UPDATE and DELETE on a table (audit logs, event histories). */
   appendOnly(db: Kysely<unknown>, table: string): Promise<void>;
 }
@@ -18,6 +20,7 @@ export function ddlFor(dialect: DialectName): Ddl {
   return {
     dialect,
     bigint: dialect === 'sqlite' ? 'integer' : 'bigint',
+    double: dialect === 'sqlite' ? 'real' : 'double precision',
     id: (table) =>
       dialect === 'sqlite'
         ? table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement())

@@ -3,6 +3,7 @@ import type { Db } from './connect.js';
 import { ddlFor, type Ddl } from './ddl.js';
 import * as m0001 from './migrations/0001_platform.js';
 import * as m0002 from '../../vulns/migrations/0002_vulns.js';
+import * as m0003 from '../../risk/migrations/0003_risk.js';
 
 /**
  * Migrations are listed here in order (not discovered on disk) so the compiled bundle and tests see exactly
@@ -11,6 +12,7 @@ import * as m0002 from '../../vulns/migrations/0002_vulns.js';
 const migrations: Record<string, { up(db: Parameters<Migration['up']>[0], ddl: Ddl): Promise<void> }> = {
   '0001_platform': m0001,
   '0002_vulns': m0002,
+  '0003_risk': m0003,
 };
 
 class StaticProvider implements MigrationProvider {

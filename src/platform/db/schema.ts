@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { RiskTables } from '../../risk/tables.js';
 import type { VulnsTables } from '../../vulns/tables.js';
 
 /**
@@ -115,7 +116,7 @@ export interface AuditEventsTable {
 }
 
 /** Every table: the platform's own, plus each module's (modules keep their table types in their folder). */
-export interface Database extends VulnsTables {
+export interface Database extends VulnsTables, RiskTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

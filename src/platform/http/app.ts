@@ -9,6 +9,7 @@ import { auditRoutes } from '../audit/routes.js';
 import { authRoutes } from '../auth/routes.js';
 import type { Services } from '../context.js';
 import { namespaceRoutes } from '../namespaces/routes.js';
+import { riskRoutes } from '../../risk/routes.js';
 import { scanRoutes } from '../../vulns/routes/scans.js';
 import { vulnerabilityRoutes } from '../../vulns/routes/vulnerabilities.js';
 import { formatRoutes } from '../../vulns/routes/formats.js';
@@ -86,6 +87,7 @@ export async function buildApp(svc: Services): Promise<FastifyInstance> {
   await app.register(namespaceRoutes(svc));
   await app.register(auditRoutes(svc));
   await app.register(scanRoutes(svc));
+  await app.register(riskRoutes(svc));
   await app.register(vulnerabilityRoutes(svc));
   await app.register(formatRoutes);
   await app.register(webRoutes, { root: webRoot(svc.config.webDir) });

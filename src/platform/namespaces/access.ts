@@ -48,3 +48,9 @@ export function underMembershipOf(userId: number, column: string): Expression<Sq
       and (lower(${path}) = lower(anc.full_path)
            or substr(lower(${path}), 1, length(anc.full_path) + 1) = lower(anc.full_path) || '/'))`;
 }
+
+/** SQL predicate on `projects`: the user is a member of the project or of a group above it (admins see all: not checked here). */
+export function visibleTo(userId: number): Expression<SqlBool> {
+  return sql<SqlBool>`(${underMembershipOf(userId, 'projects.full_path')}
+    or exists (select 1 from project_members pm where pm.project_id = projects.id and pm.user_id = ${userId}))`;
+}

@@ -7,7 +7,7 @@ import { containsText } from '../db/like.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../db/paging.js';
 import { toDbTime } from '../db/time.js';
 import { invalid, notFound } from '../errors.js';
-import { underMembershipOf } from './access.js';
+import { visibleTo } from './access.js';
 import { claimPath, releasePath } from './claims.js';
 import { branchProblem, toProject, type Group, type Project } from './model.js';
 import { isNumericId, joinPath, pathKey, segmentProblem } from './paths.js';
@@ -115,16 +115,7 @@ export interface ProjectListFilter {
 export async function listProjects(svc: Services, viewer: User, filter: ProjectListFilter, page: PageRequest): Promise<Page<Project>> {
   const after = decodeCursor(page.cursor, 'string');
   let query = svc.db.kysely.selectFrom('projects').selectAll().orderBy(sql`lower(full_path)`).limit(page.limit + 1);
-  if (!viewer.isAdmin) {
-    query = query.where((eb) =>
-      eb.or([
-        underMembershipOf(viewer.id, 'projects.full_path'),
-        eb.exists(
-          eb.selectFrom('project_members').select('project_members.id').whereRef('project_members.project_id', '=', 'projects.id').where('project_members.user_id', '=', viewer.id),
-        ),
-      ]),
-    );
-  }
+  if (!viewer.isAdmin) query = query.where(visibleTo(viewer.id));
   if (filter.group && filter.includeSubgroups) {
     const prefix = `${pathKey(filter.group.fullPath)}/`;
     query = query.where(sql`substr(lower(full_path), 1, ${prefix.length})`, '=', prefix);

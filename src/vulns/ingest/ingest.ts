@@ -5,6 +5,7 @@ import { chunks, reserveIds } from '../../platform/db/batch.js';
 import type { Database } from '../../platform/db/schema.js';
 import { toDbTime } from '../../platform/db/time.js';
 import type { Project } from '../../platform/namespaces/model.js';
+import { ingestRisk, type IngestRisk } from '../../risk/ingest-risk.js';
 import { fingerprintsOf, identifierKey, positionOf, primaryIdentifier, type Fingerprint } from '../fingerprint.js';
 import { assignFindings, type ExistingFingerprint } from '../match.js';
 import type { Assessment, Finding } from '../model.js';
@@ -142,6 +143,7 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
       .returning('id')
       .executeTakeFirstOrThrow();
     const scanId = scan.id;
+    const risk = await ingestRisk(trx, svc.db.dialect, project.id);
 
     const existing = await existingFingerprints(trx, project.id, prepared);
     const assignment = assignFindings(
@@ -190,6 +192,7 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
               resolved_at: assessed?.state === 'resolved' ? now : null,
               created_at: now,
               updated_at: now,
+              ...risk.columnsOf(f, null),
             };
           }),
         )
@@ -220,8 +223,10 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
       await trx.updateTable('vulnerabilities').set({ state: 'detected', resolved_at: null }).where('id', 'in', part).execute();
     }
     const assessed = await applyAssessments(trx, matched, vulnIdOf, now);
-    await addAliases(trx, matched, vulnIdOf);
-    if (onDefault) await refreshFromDefaultBranch(trx, matched, vulnIdOf);
+    const aliased = await addAliases(trx, matched, vulnIdOf);
+    const refreshed = onDefault ? await refreshFromDefaultBranch(trx, matched, vulnIdOf, risk) : [];
+    // Only what is new or changed is rescored: an identical re-ingest costs nothing here.
+    await risk.rescore([...new Set([...ids, ...aliased, ...refreshed])]);
 
     // Occurrences on this ref and scope.
     const occurrences = await trx
@@ -315,7 +320,8 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
  * Identifiers a matched finding brings that its vulnerability does not have yet — another scanner's alias for the
  * same advisory (GHSA next to CVE), a new CWE — are added, so every name of the issue finds it.
  */
-async function addAliases(trx: Trx, matched: Prepared[], vulnIdOf: Map<Prepared, number>): Promise<void> {
+async function addAliases(trx: Trx, matched: Prepared[], vulnIdOf: Map<Prepared, number>): Promise<number[]> {
+  const aliased = new Set<number>();
   for (const part of chunks(matched)) {
     const ids = [...new Set(part.map((p) => vulnIdOf.get(p)!))];
     const rows = await trx.selectFrom('vulnerability_identifiers').select(['vulnerability_id', 'position', 'type', 'value']).where('vulnerability_id', 'in', ids).execute();
@@ -338,7 +344,9 @@ async function addAliases(trx: Trx, matched: Prepared[], vulnIdOf: Map<Prepared,
       });
     });
     for (const batch of chunks(additions)) await trx.insertInto('vulnerability_identifiers').values(batch).execute();
+    for (const a of additions) aliased.add(a.vulnerability_id);
   }
+  return [...aliased];
 }
 
 /**
@@ -370,12 +378,13 @@ async function applyAssessments(trx: Trx, matched: Prepared[], vulnIdOf: Map<Pre
  * becomes the vulnerability's. Only rows whose content changed are written, so an identical re-ingest writes
  * nothing here; the effective severity follows the scanner's unless a person overrode it.
  */
-async function refreshFromDefaultBranch(trx: Trx, matched: Prepared[], vulnIdOf: Map<Prepared, number>): Promise<void> {
+async function refreshFromDefaultBranch(trx: Trx, matched: Prepared[], vulnIdOf: Map<Prepared, number>, risk: IngestRisk): Promise<number[]> {
+  const refreshed: number[] = [];
   for (const part of chunks(matched)) {
     const byId = new Map(part.map((p) => [vulnIdOf.get(p)!, p.finding]));
     const current = await trx
       .selectFrom('vulnerabilities')
-      .select(['id', 'title', 'description', 'scanner_severity', 'severity_overridden', 'location_json', 'details_json', 'solution'])
+      .select(['id', 'title', 'description', 'scanner_severity', 'severity_overridden', 'location_json', 'details_json', 'solution', 'cvss_environmental'])
       .where('id', 'in', [...byId.keys()])
       .execute();
     for (const row of current) {
@@ -385,11 +394,20 @@ async function refreshFromDefaultBranch(trx: Trx, matched: Prepared[], vulnIdOf:
       if (!changed) continue;
       await trx
         .updateTable('vulnerabilities')
-        .set({ ...next, file: f.location.file, start_line: f.location.startLine, package_name: f.location.package?.name ?? null, ...(row.severity_overridden === 0 && { severity: f.severity }) })
+        .set({
+          ...next,
+          file: f.location.file,
+          start_line: f.location.startLine,
+          package_name: f.location.package?.name ?? null,
+          ...(row.severity_overridden === 0 && { severity: f.severity }),
+          ...risk.columnsOf(f, row.cvss_environmental),
+        })
         .where('id', '=', row.id)
         .execute();
+      refreshed.push(row.id);
     }
   }
+  return refreshed;
 }
 
 /**

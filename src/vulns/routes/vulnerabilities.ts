@@ -4,6 +4,9 @@ import type { Services } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
 import { actorOf, groupOf, projectOf, registerProjectResolver } from '../../platform/http/access.js';
 import { Closed, Line, NoQuery, PageOf, PageQuery, pageOf, Ref, Text } from '../../platform/http/schemas.js';
+import { explainVulnerabilityRisk } from '../../risk/explain.js';
+import { explanationJson } from '../../risk/json.js';
+import { SSVC_DECISIONS } from '../../risk/ssvc/index.js';
 import { compareRefs } from '../compare.js';
 import { REPORT_TYPES, SEVERITIES, type Severity } from '../model.js';
 import { getVulnerability, idsMatching, listVulnerabilities, SORTS, vulnerabilityProject, type Sort, type VulnerabilityFilter, type VulnerabilitySummary } from '../report.js';
@@ -30,6 +33,15 @@ const SummaryJson = Type.Object({
   first_detected_at: Type.String(),
   last_detected_at: Type.String(),
   resolved_at: Type.Union([Type.String(), Type.Null()]),
+  risk: Type.Object({
+    score: Type.Number(),
+    cvss_score: Type.Union([Type.Number(), Type.Null()]),
+    cvss_version: Type.Union([Type.String(), Type.Null()]),
+    epss: Type.Union([Type.Number(), Type.Null()]),
+    epss_percentile: Type.Union([Type.Number(), Type.Null()]),
+    kev: Type.Boolean(),
+    ssvc: Type.Union([Type.String(), Type.Null()]),
+  }),
 });
 
 export function summaryJson(v: VulnerabilitySummary) {
@@ -51,6 +63,15 @@ export function summaryJson(v: VulnerabilitySummary) {
     first_detected_at: v.firstDetectedAt,
     last_detected_at: v.lastDetectedAt,
     resolved_at: v.resolvedAt,
+    risk: {
+      score: v.risk.score,
+      cvss_score: v.risk.cvssScore,
+      cvss_version: v.risk.cvssVersion,
+      epss: v.risk.epss,
+      epss_percentile: v.risk.epssPercentile,
+      kev: v.risk.kev,
+      ssvc: v.risk.ssvc,
+    },
   };
 }
 
@@ -64,7 +85,16 @@ const FilterFields = {
   present_on_default: Type.Optional(Type.Boolean()),
   identifier: Type.Optional(Line(200)),
   location: Type.Optional(Line(500)),
+  kev: Type.Optional(Type.Boolean({ description: "in CISA's Known Exploited Vulnerabilities catalog" })),
+  epss_min: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'EPSS probability at least this' })),
+  ssvc: List(`comma-separated SSVC decisions: ${SSVC_DECISIONS.map(ssvcParam).join(', ')}`),
+  risk_min: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
 };
+
+/** "track*" is awkward in a URL, so the parameter spells it track_star. */
+function ssvcParam(decision: string): string {
+  return decision === 'track*' ? 'track_star' : decision;
+}
 const ListQuery = Type.Object({ ...PageQuery, ...FilterFields, sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)))) }, Closed);
 
 function enumList(field: string, text: string | undefined, allowed: readonly string[]): string[] | undefined {
@@ -79,6 +109,7 @@ function filterOf(q: Static<typeof ListQuery> | Partial<Static<typeof ListQuery>
   const state = enumList(`${prefix}/state`, q.state, STATES);
   const severity = enumList(`${prefix}/severity`, q.severity, SEVERITIES);
   const reportType = enumList(`${prefix}/report_type`, q.report_type, REPORT_TYPES);
+  const ssvc = enumList(`${prefix}/ssvc`, q.ssvc, SSVC_DECISIONS.map(ssvcParam))?.map((d) => (d === 'track_star' ? 'track*' : d));
   return {
     ...(state && { state }),
     ...(severity && { severity }),
@@ -88,6 +119,10 @@ function filterOf(q: Static<typeof ListQuery> | Partial<Static<typeof ListQuery>
     ...(q.present_on_default !== undefined && { presentOnDefault: q.present_on_default }),
     ...(q.identifier && { identifier: q.identifier }),
     ...(q.location && { location: q.location }),
+    ...(q.kev !== undefined && { kev: q.kev }),
+    ...(q.epss_min !== undefined && { epssMin: q.epss_min }),
+    ...(ssvc && { ssvc }),
+    ...(q.risk_min !== undefined && { riskMin: q.risk_min }),
   };
 }
 
@@ -172,6 +207,7 @@ export const vulnerabilityRoutes =
           })),
           scans: v.scans.map((s) => ({ id: s.id, ref: s.ref, commit: s.commit, created_at: s.createdAt })),
           history: v.history.map((h) => ({ at: h.at, actor: h.actor, kind: h.kind, from: h.from, to: h.to, reason: h.reason, comment: h.comment, scan_id: h.scanId })),
+          risk_explanation: explanationJson(await explainVulnerabilityRisk(svc.db.kysely, v.id)),
         };
       },
     );

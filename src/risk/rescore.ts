@@ -1,0 +1,135 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DialectName } from '../platform/db/connect.js';
+import { chunks } from '../platform/db/batch.js';
+import type { Database } from '../platform/db/schema.js';
+import { SEVERITIES } from '../vulns/model.js';
+import type { RiskPolicy } from './policy.js';
+import { loadRiskPolicy } from './policy-store.js';
+import { AUTOMATABLE, EXPLOITATION, MISSION_WELL_BEING, ssvcCell, TECHNICAL_IMPACT } from './ssvc/index.js';
+
+/**
+ * Set-based rescoring: the risk columns of many vulnerabilities are recomputed by a few UPDATE statements, never
+ * row by row, so a feed refresh over a million vulnerabilities stays within seconds. The expressions are the SQL
+ * form of score.ts (riskScore, exploitationOf) and ssvc/decision.ts; tests hold the two equal.
+ */
+export type RescoreScope = { kind: 'all' } | { kind: 'project'; projectId: number } | { kind: 'ids'; ids: readonly number[] };
+
+type Db = Kysely<Database>;
+
+/** The columns an expression reads: the vulnerability's own, or the freshly joined feed values. */
+interface ThreatColumns {
+  epss: RawBuilder<unknown>;
+  kev: RawBuilder<unknown>;
+  ransomware: RawBuilder<unknown>;
+}
+
+const OWN: ThreatColumns = { epss: sql.ref('vulnerabilities.epss'), kev: sql.ref('vulnerabilities.kev'), ransomware: sql.ref('vulnerabilities.kev_ransomware') };
+const FRESH: ThreatColumns = { epss: sql.ref('t.epss'), kev: sql.ref('t.kev'), ransomware: sql.ref('t.ransomware') };
+
+/**
+ * After a feed changed: copies EPSS and KEV onto the vulnerabilities whose CVEs they cover and rescores exactly
+ * those whose values moved. Returns how many vulnerabilities changed.
+ */
+export async function refreshThreat(db: Db, dialect: DialectName, policy: RiskPolicy, scope: RescoreScope): Promise<number> {
+  let changed = 0;
+  for (const filter of scopeFilters(scope, sql.ref('vi.vulnerability_id'), sql.ref('v.project_id'))) {
+    const result = await sql`
+      UPDATE vulnerabilities SET
+        epss = t.epss, epss_percentile = t.percentile, kev = t.kev, kev_ransomware = t.ransomware,
+        risk_score = ${riskExpression(policy, dialect, FRESH)},
+        ssvc = ${ssvcExpression(policy, dialect, FRESH, sql.ref('t.mwi'))}
+      FROM (
+        SELECT vi.vulnerability_id AS id, max(e.epss) AS epss, max(e.percentile) AS percentile,
+          max(CASE WHEN k.cve IS NULL THEN 0 ELSE 1 END) AS kev,
+          max(CASE WHEN k.known_ransomware = 1 THEN 1 ELSE 0 END) AS ransomware,
+          coalesce(max(s.mission_well_being), 'medium') AS mwi
+        FROM vulnerability_identifiers vi
+        JOIN vulnerabilities v ON v.id = vi.vulnerability_id
+        LEFT JOIN epss_scores e ON e.cve = vi.value
+        LEFT JOIN kev_entries k ON k.cve = vi.value AND k.removed_at IS NULL
+        LEFT JOIN project_risk_settings s ON s.project_id = v.project_id
+        WHERE vi.type = 'cve' AND ${filter}
+        GROUP BY vi.vulnerability_id
+      ) t
+      WHERE vulnerabilities.id = t.id AND (
+        ${distinct(dialect, sql.ref('vulnerabilities.epss'), sql.ref('t.epss'))}
+        OR ${distinct(dialect, sql.ref('vulnerabilities.epss_percentile'), sql.ref('t.percentile'))}
+        OR vulnerabilities.kev <> t.kev OR vulnerabilities.kev_ransomware <> t.ransomware)`.execute(db);
+    changed += Number(result.numAffectedRows ?? 0);
+  }
+  return changed;
+}
+
+/** Recomputes risk score and SSVC decision from the vulnerabilities' own columns (policy, settings or inputs changed). */
+export async function refreshScores(db: Db, dialect: DialectName, policy: RiskPolicy, scope: RescoreScope): Promise<number> {
+  const mwi = sql`coalesce((SELECT s.mission_well_being FROM project_risk_settings s WHERE s.project_id = vulnerabilities.project_id), 'medium')`;
+  const risk = riskExpression(policy, dialect, OWN);
+  const ssvc = ssvcExpression(policy, dialect, OWN, mwi);
+  let changed = 0;
+  for (const filter of scopeFilters(scope, sql.ref('vulnerabilities.id'), sql.ref('vulnerabilities.project_id'))) {
+    const result = await sql`
+      UPDATE vulnerabilities SET risk_score = ${risk}, ssvc = ${ssvc}
+      WHERE ${filter} AND (${distinct(dialect, sql.ref('risk_score'), risk)} OR ${distinct(dialect, sql.ref('ssvc'), ssvc)})`.execute(db);
+    changed += Number(result.numAffectedRows ?? 0);
+  }
+  return changed;
+}
+
+/** Brings the given vulnerabilities' risk up to date after their own columns changed (new, rescanned, re-rated). */
+export async function rescoreIds(db: Db, dialect: DialectName, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const policy = await loadRiskPolicy(db);
+  await refreshThreat(db, dialect, policy, { kind: 'ids', ids });
+  await refreshScores(db, dialect, policy, { kind: 'ids', ids });
+}
+
+function scopeFilters(scope: RescoreScope, id: RawBuilder<unknown>, projectId: RawBuilder<unknown>): RawBuilder<unknown>[] {
+  switch (scope.kind) {
+    case 'all':
+      return [sql`1 = 1`];
+    case 'project':
+      return [sql`${projectId} = ${scope.projectId}`];
+    case 'ids':
+      return chunks(scope.ids).map((part) => sql`${id} IN (${sql.join(part)})`);
+  }
+}
+
+/** riskScore() of score.ts, in the same order of multiplication so both give the same double. */
+function riskExpression(policy: RiskPolicy, dialect: DialectName, c: ThreatColumns): RawBuilder<unknown> {
+  const n = (x: number) => literal(dialect, x);
+  const threat = sql`CASE WHEN ${c.kev} = 1 OR vulnerabilities.exploitation_override = 'active' THEN ${n(policy.kevThreat)}
+    WHEN ${c.epss} IS NOT NULL THEN ${c.epss} ELSE ${n(policy.missingEpssThreat)} END`;
+  const severityWeight = sql`CASE vulnerabilities.severity ${sql.join(
+    SEVERITIES.map((s) => sql`WHEN ${sql.lit(s)} THEN ${n(policy.severityWeights[s] / 10)}`),
+    sql` `,
+  )} ELSE ${n(policy.severityWeights.unknown / 10)} END`;
+  const weight = sql`CASE WHEN vulnerabilities.cvss_score IS NOT NULL AND vulnerabilities.severity_overridden = 0
+    THEN vulnerabilities.cvss_score / ${n(10)} ELSE ${severityWeight} END`;
+  const modifier = sql`CASE WHEN ${c.kev} = 1 AND ${c.ransomware} = 1 THEN ${n(policy.ransomwareModifier)}
+    WHEN ${c.kev} = 1 THEN ${n(policy.kevModifier)} ELSE ${n(1)} END`;
+  const product = sql`(((${n(100)} * (${threat})) * (${weight})) * (${modifier}))`;
+  return sql`(CASE WHEN ${product} > ${n(100)} THEN ${n(100)} ELSE ${product} END)`;
+}
+
+/** exploitationOf() and the SSVC table as one CASE over "exploitation|automatable|impact|mission". */
+function ssvcExpression(policy: RiskPolicy, dialect: DialectName, c: ThreatColumns, mwi: RawBuilder<unknown>): RawBuilder<unknown> {
+  const exploitation = sql`CASE WHEN vulnerabilities.exploitation_override IS NOT NULL THEN vulnerabilities.exploitation_override
+    WHEN ${c.kev} = 1 THEN 'active'
+    WHEN vulnerabilities.exploit_reference IS NOT NULL THEN 'poc'
+    WHEN ${c.epss} IS NOT NULL AND ${c.epss} >= ${literal(dialect, policy.pocEpss)} THEN 'poc' ELSE 'none' END`;
+  const key = sql`(${exploitation}) || '|' || coalesce(vulnerabilities.ssvc_automatable, 'no') || '|' || coalesce(vulnerabilities.ssvc_technical_impact, 'partial') || '|' || ${mwi}`;
+  const cells = EXPLOITATION.flatMap((e) =>
+    AUTOMATABLE.flatMap((a) => TECHNICAL_IMPACT.flatMap((ti) => MISSION_WELL_BEING.map((m) => sql`WHEN ${sql.lit(`${e}|${a}|${ti}|${m}`)} THEN ${sql.lit(ssvcCell(e, a, ti, m))}`))),
+  );
+  return sql`(CASE ${key} ${sql.join(cells, sql` `)} END)`;
+}
+
+/** A policy number as an 8-byte float on both databases (PostgreSQL would otherwise do exact numeric maths). */
+function literal(dialect: DialectName, value: number): RawBuilder<unknown> {
+  if (!Number.isFinite(value)) throw new RangeError(`risk policy: ${value} is not a finite number`);
+  return sql.raw(`CAST(${String(value)} AS ${dialect === 'sqlite' ? 'REAL' : 'double precision'})`);
+}
+
+function distinct(dialect: DialectName, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<unknown> {
+  return dialect === 'sqlite' ? sql`(${a} IS NOT ${b})` : sql`(${a} IS DISTINCT FROM ${b})`;
+}
