@@ -3,10 +3,11 @@
 /** Where a finding is, in one short phrase: file:line, package@version, image, or URL path. */
 export function locationText(location: Record<string, unknown>): string {
   const text = (key: string) => (typeof location[key] === 'string' && location[key] ? (location[key] as string) : null);
-  const file = text('file');
-  if (file) return typeof location.startLine === 'number' ? `${file}:${location.startLine}` : file;
+  // A dependency is known by its package; the manifest it was found in says less.
   const pkg = location.package as { name?: string; version?: string | null } | null | undefined;
   if (pkg?.name) return pkg.version ? `${pkg.name}@${pkg.version}` : pkg.name;
+  const file = text('file');
+  if (file) return typeof location.startLine === 'number' ? `${file}:${location.startLine}` : file;
   const image = text('image');
   if (image) return image;
   const urlPath = text('path');

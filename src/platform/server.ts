@@ -3,12 +3,17 @@ import { countUsers } from './auth/users.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { openServices } from './services.js';
+import { startFeedRefresh } from '../risk/feeds/refresh.js';
 
 /** `npm start` / `vigil serve`: migrate, listen, and shut down cleanly on SIGINT/SIGTERM. */
 export async function serve(config: Config): Promise<FastifyInstance> {
   const svc = await openServices(config);
   const app = await buildApp(svc);
-  app.addHook('onClose', async () => svc.close());
+  const refresh = startFeedRefresh(svc);
+  app.addHook('onClose', async () => {
+    await refresh.stop();
+    await svc.close();
+  });
   await app.listen({ port: config.port, host: config.host });
   svc.log.info({ database: svc.db.describe }, 'Vigil is ready');
   if ((await countUsers(svc.db.kysely)) === 0) {
