@@ -24,6 +24,8 @@ interface ThreatColumns {
 }
 
 const OWN: ThreatColumns = { epss: sql.ref('vulnerabilities.epss'), kev: sql.ref('vulnerabilities.kev'), ransomware: sql.ref('vulnerabilities.kev_ransomware') };
+/** SSVC mission & well-being of the vulnerability's project (medium until a maintainer sets it). */
+const MISSION_OF_PROJECT = sql`coalesce((SELECT s.mission_well_being FROM project_risk_settings s WHERE s.project_id = vulnerabilities.project_id), 'medium')`;
 const FRESH: ThreatColumns = { epss: sql.ref('t.epss'), kev: sql.ref('t.kev'), ransomware: sql.ref('t.ransomware') };
 
 /**
@@ -32,22 +34,21 @@ const FRESH: ThreatColumns = { epss: sql.ref('t.epss'), kev: sql.ref('t.kev'), r
  */
 export async function refreshThreat(db: Db, dialect: DialectName, policy: RiskPolicy, scope: RescoreScope): Promise<number> {
   let changed = 0;
-  for (const filter of scopeFilters(scope, sql.ref('vi.vulnerability_id'), sql.ref('v.project_id'))) {
+  // The aggregate reads only the covering identifier index and the feeds; the project's mission & well-being is
+  // looked up for the rows that change, not joined for all of them.
+  for (const filter of scopeFilters(scope, sql.ref('vi.vulnerability_id'), sql`(SELECT v.project_id FROM vulnerabilities v WHERE v.id = vi.vulnerability_id)`)) {
     const result = await sql`
       UPDATE vulnerabilities SET
         epss = t.epss, epss_percentile = t.percentile, kev = t.kev, kev_ransomware = t.ransomware,
         risk_score = ${riskExpression(policy, dialect, FRESH)},
-        ssvc = ${ssvcExpression(policy, dialect, FRESH, sql.ref('t.mwi'))}
+        ssvc = ${ssvcExpression(policy, dialect, FRESH, MISSION_OF_PROJECT)}
       FROM (
         SELECT vi.vulnerability_id AS id, max(e.epss) AS epss, max(e.percentile) AS percentile,
           max(CASE WHEN k.cve IS NULL THEN 0 ELSE 1 END) AS kev,
-          max(CASE WHEN k.known_ransomware = 1 THEN 1 ELSE 0 END) AS ransomware,
-          coalesce(max(s.mission_well_being), 'medium') AS mwi
+          max(CASE WHEN k.known_ransomware = 1 THEN 1 ELSE 0 END) AS ransomware
         FROM vulnerability_identifiers vi
-        JOIN vulnerabilities v ON v.id = vi.vulnerability_id
         LEFT JOIN epss_scores e ON e.cve = vi.value
         LEFT JOIN kev_entries k ON k.cve = vi.value AND k.removed_at IS NULL
-        LEFT JOIN project_risk_settings s ON s.project_id = v.project_id
         WHERE vi.type = 'cve' AND ${filter}
         GROUP BY vi.vulnerability_id
       ) t
@@ -62,9 +63,8 @@ export async function refreshThreat(db: Db, dialect: DialectName, policy: RiskPo
 
 /** Recomputes risk score and SSVC decision from the vulnerabilities' own columns (policy, settings or inputs changed). */
 export async function refreshScores(db: Db, dialect: DialectName, policy: RiskPolicy, scope: RescoreScope): Promise<number> {
-  const mwi = sql`coalesce((SELECT s.mission_well_being FROM project_risk_settings s WHERE s.project_id = vulnerabilities.project_id), 'medium')`;
   const risk = riskExpression(policy, dialect, OWN);
-  const ssvc = ssvcExpression(policy, dialect, OWN, mwi);
+  const ssvc = ssvcExpression(policy, dialect, OWN, MISSION_OF_PROJECT);
   let changed = 0;
   for (const filter of scopeFilters(scope, sql.ref('vulnerabilities.id'), sql.ref('vulnerabilities.project_id'))) {
     const result = await sql`

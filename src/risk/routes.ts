@@ -6,6 +6,7 @@ import { actorOf, callerOf, projectOf } from '../platform/http/access.js';
 import { Closed, NoQuery, Ref, Text } from '../platform/http/schemas.js';
 import { SEVERITIES } from '../vulns/model.js';
 import { affectedBy } from './affected.js';
+import { CvssError, parseCvss, scoreCvss, withEnvironmental } from './cvss/index.js';
 import { epssHistory, cveEpss, kevEntryOf } from './cve-data.js';
 import { CVE_ID } from './feeds/epss-csv.js';
 import { FeedError } from './feeds/feed-error.js';
@@ -148,6 +149,37 @@ export const riskRoutes =
         const [epss, history, kev, affected] = await Promise.all([cveEpss(svc.db.kysely, [cve]), epssHistory(svc.db.kysely, cve), kevEntryOf(svc.db.kysely, [cve], true), affectedBy(svc, caller, cve)]);
         if (!epss && history.length === 0 && !kev && affected.length === 0) throw notFound(`${cve} (no EPSS score, not in KEV, in none of your projects)`);
         return { cve, epss: epssJson(epss), epss_history: history.map(epssPointJson), kev: kevJson(kev), affected };
+      },
+    );
+
+    app.get(
+      '/api/v1/risk/cvss',
+      {
+        config: { access: { who: 'signed-in' } },
+        schema: {
+          tags: ['risk'],
+          summary: 'Check and score a CVSS vector (2.0, 3.0, 3.1, 4.0): canonical form and scores, or the bad metric',
+          querystring: Type.Object(
+            {
+              vector: Type.String({ minLength: 1, maxLength: 500 }),
+              strict: Type.Optional(Type.Boolean({ description: 'CVSS 4.0: require FIRST\'s metric order' })),
+              environmental: Type.Optional(Type.String({ maxLength: 300 })),
+            },
+            Closed,
+          ),
+        },
+      },
+      async (request) => {
+        const { vector, strict, environmental } = request.query;
+        try {
+          let parsed = parseCvss(vector, { strict: strict ?? false });
+          if (environmental) parsed = withEnvironmental(parsed, environmental);
+          return { ...scoreCvss(parsed), vector: parsed.vector, metrics: parsed.metrics };
+        } catch (error) {
+          if (!(error instanceof CvssError)) throw error;
+          const field = environmental && error.message.includes('environmental') ? 'query/environmental' : 'query/vector';
+          throw new AppError('validation', error.message, { field, errors: [{ field, message: error.message }] });
+        }
       },
     );
 

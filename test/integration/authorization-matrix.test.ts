@@ -74,6 +74,7 @@ const expected: Record<string, Minimum> = {
   'POST /api/v1/risk/feeds/:feed/imports': 'admin',
   'GET /api/v1/risk/cves/:cve': 'signed-in',
   'GET /api/v1/risk/policy': 'signed-in',
+  'GET /api/v1/risk/cvss': 'signed-in',
   'PATCH /api/v1/risk/policy': 'admin',
   'GET /api/v1/projects/:project/risk-settings': 'project:reporter',
   'PATCH /api/v1/projects/:project/risk-settings': 'project:maintainer',

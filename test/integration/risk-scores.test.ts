@@ -191,6 +191,22 @@ describeEachDatabase('risk scores, SSVC and the fix-first order', (use) => {
     await assertConsistent();
   });
 
+  test('any signed-in user can check a CVSS vector: canonical order and scores, or the bad metric named', async () => {
+    const ok = await outsider.get(`/api/v1/risk/cvss?vector=${encodeURIComponent('CVSS:3.1/S:U/AV:N/AC:L/PR:N/UI:N/C:H/I:H/A:H/E:X')}`);
+    assert.equal(ok.status, 200);
+    assert.deepEqual([ok.body.vector, ok.body.base, ok.body.severity], [V31_CRITICAL, 9.8, 'critical']);
+    const env = await outsider.get(`/api/v1/risk/cvss?vector=${encodeURIComponent(V31_CRITICAL)}&environmental=${encodeURIComponent('CR:L/IR:L/AR:L')}`);
+    assert.ok(env.body.environmental < 9.8);
+    const bad = await outsider.get(`/api/v1/risk/cvss?vector=${encodeURIComponent('CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H')}`);
+    assert.equal(bad.status, 400);
+    assert.deepEqual([bad.body.field, bad.body.detail], ['query/vector', 'CVSS 3.1 vector: unknown value "Q" for metric AV (allowed: N, A, L, P)']);
+    const v4 = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/MAV:L/E:A';
+    assert.equal((await outsider.get(`/api/v1/risk/cvss?vector=${encodeURIComponent(v4)}`)).body.vector, 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A/MAV:L');
+    const strict = await outsider.get(`/api/v1/risk/cvss?strict=true&vector=${encodeURIComponent(v4)}`);
+    assert.equal(strict.status, 400);
+    assert.match(strict.body.detail, /out of order/);
+  });
+
   test('a CVE page shows EPSS history, KEV and only the vulnerabilities of projects the caller can see', async () => {
     const mine = await reporter.get('/api/v1/risk/cves/CVE-2021-44228');
     assert.equal(mine.status, 200);

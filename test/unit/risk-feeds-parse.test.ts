@@ -11,7 +11,7 @@ async function* bytes(...parts: string[]): AsyncGenerator<Buffer> {
 
 const lines = async (...parts: string[]) => {
   const out: { number: number; text: string; complete: boolean }[] = [];
-  for await (const l of linesOf(bytes(...parts))) out.push(l);
+  for await (const batch of linesOf(bytes(...parts))) out.push(...batch);
   return out;
 };
 
@@ -31,7 +31,7 @@ describe('feed lines', () => {
       yield euro.subarray(1);
     }
     const out = [];
-    for await (const l of linesOf(split())) out.push(l.text);
+    for await (const batch of linesOf(split())) out.push(...batch.map((l) => l.text));
     assert.deepEqual(out, ['€']);
   });
 

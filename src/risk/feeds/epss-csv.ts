@@ -1,4 +1,5 @@
 import { FeedError, SKIPPED_LISTED, tooManySkipped, type SkippedItem } from './feed-error.js';
+import type { Line } from './source.js';
 
 /** FIRST's daily EPSS file (standards.md §2): a `#model_version:…,score_date:…` line, a header, one row per CVE. */
 export interface EpssSnapshot {
@@ -31,7 +32,7 @@ export function parseEpssMeta(line: string): { modelVersion: string; scoreDate: 
 }
 
 /** Reads the whole file; bad rows are skipped and listed, a wrong file is rejected with where and why. */
-export async function readEpssCsv(lines: AsyncIterable<{ number: number; text: string; complete: boolean }>): Promise<EpssSnapshot> {
+export async function readEpssCsv(batches: AsyncIterable<Line[]>): Promise<EpssSnapshot> {
   let meta: { modelVersion: string; scoreDate: string } | null = null;
   let headerSeen = false;
   const cves: string[] = [];
@@ -47,53 +48,43 @@ export async function readEpssCsv(lines: AsyncIterable<{ number: number; text: s
 
   let current = 0;
   try {
-    for await (const { number, text, complete } of lines) {
-      current = number;
-      if (number === 1) {
-        meta = parseEpssMeta(text.replace(/^\uFEFF/, ''));
-        continue;
+    for await (const batch of batches) {
+      for (const { number, text, complete } of batch) {
+        current = number;
+        if (number === 1) {
+          meta = parseEpssMeta(text.replace(/^\uFEFF/, ''));
+          continue;
+        }
+        if (!headerSeen) {
+          if (text.trim().toLowerCase() !== HEADER) throw new FeedError(`line ${number}`, `expected the header "${HEADER}", found "${preview(text)}"`);
+          headerSeen = true;
+          continue;
+        }
+        if (text.trim() === '') continue;
+        if (!complete) {
+          skip(number, 'the file ends in the middle of this line (no line break): it may have been cut off');
+          continue;
+        }
+        const row = readRow(text);
+        if (typeof row === 'string') {
+          skip(number, row);
+          continue;
+        }
+        const [cve, e, p] = row;
+        const earlier = lineOf.get(cve);
+        if (earlier !== undefined) {
+          skip(number, `${cve} already appeared on line ${earlier}`);
+          continue;
+        }
+        lineOf.set(cve, number);
+        if (cves.length === epss.length) {
+          epss = grow(epss);
+          percentiles = grow(percentiles);
+        }
+        epss[cves.length] = Number(e);
+        percentiles[cves.length] = Number(p);
+        cves.push(cve);
       }
-      if (!headerSeen) {
-        if (text.trim().toLowerCase() !== HEADER) throw new FeedError(`line ${number}`, `expected the header "${HEADER}", found "${preview(text)}"`);
-        headerSeen = true;
-        continue;
-      }
-      if (text.trim() === '') continue;
-      if (!complete) {
-        skip(number, 'the file ends in the middle of this line (no line break): it may have been cut off');
-        continue;
-      }
-      const fields = text.split(',');
-      if (fields.length !== 3) {
-        skip(number, `expected 3 fields (cve,epss,percentile), found ${fields.length}`);
-        continue;
-      }
-      const [cve, e, p] = fields.map((f) => f.trim()) as [string, string, string];
-      if (!CVE_ID.test(cve)) {
-        skip(number, `"${preview(cve)}" is not a CVE id`);
-        continue;
-      }
-      if (!PROBABILITY.test(e)) {
-        skip(number, `epss "${preview(e)}" is not a probability between 0 and 1`);
-        continue;
-      }
-      if (!PROBABILITY.test(p)) {
-        skip(number, `percentile "${preview(p)}" is not between 0 and 1`);
-        continue;
-      }
-      const earlier = lineOf.get(cve);
-      if (earlier !== undefined) {
-        skip(number, `${cve} already appeared on line ${earlier}`);
-        continue;
-      }
-      lineOf.set(cve, number);
-      if (cves.length === epss.length) {
-        epss = grow(epss);
-        percentiles = grow(percentiles);
-      }
-      epss[cves.length] = Number(e);
-      percentiles[cves.length] = Number(p);
-      cves.push(cve);
     }
   } catch (error) {
     if (error instanceof FeedError) throw error;
@@ -106,6 +97,17 @@ export async function readEpssCsv(lines: AsyncIterable<{ number: number; text: s
     throw new FeedError('file', `${skippedCount} of ${skippedCount + cves.length} rows are unusable (first: ${skipped[0]!.where}: ${skipped[0]!.reason}); not imported`);
   }
   return { ...meta, cves, epss: epss.subarray(0, cves.length), percentiles: percentiles.subarray(0, cves.length), skipped, skippedCount };
+}
+
+/** The row's three fields, or why it is unusable. */
+function readRow(text: string): [cve: string, epss: string, percentile: string] | string {
+  const fields = text.split(',');
+  if (fields.length !== 3) return `expected 3 fields (cve,epss,percentile), found ${fields.length}`;
+  const [cve, e, p] = fields.map((f) => f.trim()) as [string, string, string];
+  if (!CVE_ID.test(cve)) return `"${preview(cve)}" is not a CVE id`;
+  if (!PROBABILITY.test(e)) return `epss "${preview(e)}" is not a probability between 0 and 1`;
+  if (!PROBABILITY.test(p)) return `percentile "${preview(p)}" is not between 0 and 1`;
+  return [cve, e, p];
 }
 
 function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Services } from '../../platform/context.js';
 import { chunks } from '../../platform/db/batch.js';
+import { bulkInsert } from '../../platform/db/bulk.js';
+import type { DialectName } from '../../platform/db/connect.js';
 import { toDbTime } from '../../platform/db/time.js';
 import { loadRiskPolicy } from '../policy-store.js';
 import { refreshThreat } from '../rescore.js';
@@ -10,7 +12,12 @@ import { currentImport, limitsOf, recordImport, recordRejection, type FeedImport
 import { feedBytes, linesOf, sourceLabel } from './source.js';
 import { lockFeed } from './lock.js';
 
-const ROWS_PER_INSERT = 2_000;
+const SCORE_COLUMNS = [
+  { name: 'cve', type: 'text' },
+  { name: 'epss', type: 'double' },
+  { name: 'percentile', type: 'double' },
+] as const;
+const HISTORY_COLUMNS = [{ name: 'cve', type: 'text' }, { name: 'score_date', type: 'text' }, { name: 'model_version', type: 'text' }, ...SCORE_COLUMNS.slice(1)] as const;
 
 /**
  * Imports one EPSS daily file from a path or URL. The whole file is read and checked before anything is written,
@@ -49,7 +56,7 @@ export async function importEpss(svc: Services, source: string, options: ImportO
           throw new FeedError('line 1', `model_version ${snapshot.modelVersion} differs from the snapshot in use (${current.modelVersion}): scores of different models are not comparable; import it with --allow-model-change to switch models`);
         }
       }
-      const counts = await writeSnapshot(trx, snapshot);
+      const counts = await writeSnapshot(trx, svc.db.dialect, snapshot);
       counts.rescored = await refreshThreat(trx, svc.db.dialect, await loadRiskPolicy(trx), { kind: 'all' });
       return recordImport(trx, { ...base, status: 'complete', report_json: JSON.stringify({ skipped: snapshot.skipped, counts }), finished_at: toDbTime(svc.clock.now()) });
     });
@@ -59,38 +66,33 @@ export async function importEpss(svc: Services, source: string, options: ImportO
   }
 }
 
-async function writeSnapshot(trx: Parameters<typeof currentImport>[0], snapshot: EpssSnapshot): Promise<Record<string, number>> {
+async function writeSnapshot(trx: Parameters<typeof currentImport>[0], dialect: DialectName, snapshot: EpssSnapshot): Promise<Record<string, number>> {
   const current = new Map<string, { epss: number; percentile: number }>();
   for (const row of await trx.selectFrom('epss_scores').select(['cve', 'epss', 'percentile']).execute()) current.set(row.cve, row);
 
   const day = snapshot.scoreDate.slice(0, 10);
-  const history: { cve: string; score_date: string; model_version: string; epss: number; percentile: number }[] = [];
-  const upserts: { cve: string; epss: number; percentile: number }[] = [];
+  const history: (string | number)[][] = [];
+  const upserts: (string | number)[][] = [];
   const { cves, epss, percentiles } = snapshot;
   for (let i = 0; i < cves.length; i++) {
     const cve = cves[i]!;
     const before = current.get(cve);
     current.delete(cve);
     if (before && before.epss === epss[i] && before.percentile === percentiles[i]) continue;
-    upserts.push({ cve, epss: epss[i]!, percentile: percentiles[i]! });
-    if (!before || before.epss !== epss[i]) history.push({ cve, score_date: day, model_version: snapshot.modelVersion, epss: epss[i]!, percentile: percentiles[i]! });
+    upserts.push([cve, epss[i]!, percentiles[i]!]);
+    if (!before || before.epss !== epss[i]) history.push([cve, day, snapshot.modelVersion, epss[i]!, percentiles[i]!]);
   }
   // What is left in `current` is no longer scored: a snapshot replaces the previous one whole.
   const removed = [...current.keys()];
   for (const part of chunks(removed)) await trx.deleteFrom('epss_scores').where('cve', 'in', part).execute();
-  for (const part of chunks(upserts, ROWS_PER_INSERT)) {
-    await trx
-      .insertInto('epss_scores')
-      .values(part)
-      .onConflict((oc) => oc.column('cve').doUpdateSet({ epss: sql.ref('excluded.epss'), percentile: sql.ref('excluded.percentile') }))
-      .execute();
-  }
-  for (const part of chunks(history, ROWS_PER_INSERT)) {
-    await trx
-      .insertInto('epss_history')
-      .values(part)
-      .onConflict((oc) => oc.columns(['cve', 'score_date']).doUpdateSet({ model_version: sql.ref('excluded.model_version'), epss: sql.ref('excluded.epss'), percentile: sql.ref('excluded.percentile') }))
-      .execute();
-  }
+  await bulkInsert(trx, dialect, 'epss_scores', SCORE_COLUMNS, upserts, sql`on conflict (cve) do update set epss = excluded.epss, percentile = excluded.percentile`);
+  await bulkInsert(
+    trx,
+    dialect,
+    'epss_history',
+    HISTORY_COLUMNS,
+    history,
+    sql`on conflict (cve, score_date) do update set model_version = excluded.model_version, epss = excluded.epss, percentile = excluded.percentile`,
+  );
   return { updated: upserts.length, history: history.length, removed: removed.length };
 }

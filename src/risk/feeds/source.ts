@@ -102,21 +102,30 @@ async function* gunzipIfNeeded(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffe
   }
 }
 
-/** Splits bytes into lines (LF or CRLF), numbered from 1; `complete` is false for a last line without a line break. */
-export async function* linesOf(bytes: AsyncIterable<Buffer>): AsyncGenerator<{ number: number; text: string; complete: boolean }> {
+export interface Line {
+  number: number;
+  text: string;
+  /** False for a last line without a line break: the file may have been cut off there. */
+  complete: boolean;
+}
+
+/** Splits bytes into lines (LF or CRLF), numbered from 1, a chunk's worth at a time (a promise per line is slow). */
+export async function* linesOf(bytes: AsyncIterable<Buffer>): AsyncGenerator<Line[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending = '';
   let number = 0;
   for await (const chunk of bytes) {
     pending += decoder.decode(chunk, { stream: true });
+    const batch: Line[] = [];
     let start = 0;
     for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
       const line = pending.slice(start, end);
-      yield { number: ++number, text: line.endsWith('\r') ? line.slice(0, -1) : line, complete: true };
+      batch.push({ number: ++number, text: line.endsWith('\r') ? line.slice(0, -1) : line, complete: true });
       start = end + 1;
     }
     pending = pending.slice(start);
+    if (batch.length > 0) yield batch;
   }
   pending += decoder.decode();
-  if (pending.length > 0) yield { number: ++number, text: pending, complete: false };
+  if (pending.length > 0) yield [{ number: ++number, text: pending, complete: false }];
 }

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { sql } from 'kysely';
+import { consoleActor } from '../src/platform/audit/actor.js';
+import { systemClock } from '../src/platform/clock.js';
+import { loadConfig } from '../src/platform/config.js';
+import type { Services } from '../src/platform/context.js';
+import { openDatabase } from '../src/platform/db/connect.js';
+import { migrateToLatest } from '../src/platform/db/migrate.js';
+import { createGroup } from '../src/platform/namespaces/groups.js';
+import { createProject } from '../src/platform/namespaces/projects.js';
+import { importEpss } from '../src/risk/feeds/import-epss.js';
+import { DEFAULT_RISK_POLICY } from '../src/risk/policy.js';
+import { refreshScores, refreshThreat } from '../src/risk/rescore.js';
+import { report, seconds } from './report.js';
+
+/**
+ * Risk benchmarks (issue 5): importing a 300,000-row EPSS file, and rescoring 1M vulnerabilities after a feed
+ * update. The vulnerabilities are bulk-loaded with set-based SQL (60% carry a CVE of the feed), not ingested.
+ */
+const EPSS_ROWS = 300_000;
+const VULNERABILITIES = Number(process.env.VIGIL_BENCH_VULNERABILITIES ?? 1_000_000);
+const PROJECTS = 20;
+
+/** The k-th CVE of the synthetic feed; the same expression is written in SQL below. */
+const cve = (k: number) => `CVE-${2000 + (k % 25)}-${10000 + Math.floor(k / 25)}`;
+
+function epssFile(dir: string, day: string, shift: number): string {
+  const file = path.join(dir, `epss-${day}.csv`);
+  const lines = [`#model_version:v2025.03.14,score_date:${day}T00:00:00Z`, 'cve,epss,percentile'];
+  for (let k = 0; k < EPSS_ROWS; k++) {
+    // Skewed like the real feed: most CVEs near zero, a few near one; the second day moves most of them.
+    const p = Math.min(0.99999, Math.pow(((k * 7919 + shift) % EPSS_ROWS) / EPSS_ROWS, 8));
+    lines.push(`${cve(k)},${p.toFixed(5)},${(((k * 7919 + shift) % EPSS_ROWS) / EPSS_ROWS).toFixed(5)}`);
+  }
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+async function load(svc: Services): Promise<void> {
+  const group = await createGroup(svc, consoleActor('bench'), null, { path: 'bench' });
+  const projects = [];
+  for (let i = 0; i < PROJECTS; i++) projects.push((await createProject(svc, consoleActor('bench'), group, { path: `p${i}` })).id);
+  const db = svc.db.kysely;
+  const postgres = svc.db.dialect === 'postgres';
+  // Literals, not parameters: a bound JS number is a float to SQLite, and i % 300000.0 is no integer.
+  const series = postgres
+    ? sql`select i from generate_series(1, ${sql.lit(VULNERABILITIES)}) as s(i)`
+    : sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${sql.lit(VULNERABILITIES)}) select i from n`;
+  const firstProject = projects[0]!;
+  const now = new Date().toISOString();
+  await sql`insert into vulnerabilities (id, project_id, title, severity, scanner_severity, severity_overridden, report_type, scanner_id,
+      primary_identifier, location_json, details_json, state, present_on_default, first_detected_at, last_detected_at, created_at, updated_at,
+      cvss_version, cvss_vector, cvss_score, ssvc_automatable, ssvc_technical_impact)
+    select i, ${sql.lit(firstProject)} + (i % ${sql.lit(PROJECTS)}), 'vulnerability ' || i,
+      case i % 5 when 0 then 'critical' when 1 then 'high' when 2 then 'medium' when 3 then 'low' else 'unknown' end,
+      'medium', 0, 'dependency_scanning', 'bench', 'cve:' || i, '{}', '{}', 'detected', 1, ${now}, ${now}, ${now}, ${now},
+      case when i % 3 = 0 then null else '3.1' end, null, case when i % 3 = 0 then null else (i % 100) / 10.0 end,
+      case when i % 2 = 0 then 'yes' else 'no' end, case when i % 4 = 0 then 'total' else 'partial' end
+    from (${series}) s`.execute(db);
+  await sql`insert into vulnerability_identifiers (vulnerability_id, position, type, value)
+    select i, 0, 'cve', 'CVE-' || (2000 + (i % ${sql.lit(EPSS_ROWS)}) % 25) || '-' || (10000 + (i % ${sql.lit(EPSS_ROWS)}) / 25)
+    from (${series}) s where i % 10 < 6`.execute(db);
+}
+
+export async function riskBenchmarks(databaseUrl: string | null): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-risk-'));
+  const config = loadConfig({ VIGIL_DATA_DIR: dir, ...(databaseUrl && { DATABASE_URL: databaseUrl }) });
+  const db = openDatabase(config);
+  const svc: Services = { db, clock: systemClock, config, log: pino({ level: 'silent' }) };
+  const where = db.dialect;
+  try {
+    await migrateToLatest(db);
+    const first = epssFile(dir, '2026-11-20', 0);
+    const second = epssFile(dir, '2026-11-21', 104_729);
+
+    let started = performance.now();
+    const empty = await importEpss(svc, first, { actor: 'bench' });
+    report(`EPSS import, ${empty.rows.toLocaleString('en')} rows, no vulnerabilities (${where})`, seconds(started), '≤ 5 s');
+
+    started = performance.now();
+    await load(svc);
+    report(`bulk load of ${VULNERABILITIES.toLocaleString('en')} vulnerabilities, 60% with a CVE (${where}, setup)`, seconds(started), null);
+
+    started = performance.now();
+    const update = await importEpss(svc, second, { actor: 'bench' });
+    report(`EPSS import of the next day with rescoring: ${update.counts.updated!.toLocaleString('en')} scores changed, ${update.counts.rescored!.toLocaleString('en')} vulnerabilities rescored (${where})`, seconds(started), '≤ 5 s + ≤ 10 s');
+
+    started = performance.now();
+    const threat = await db.kysely.transaction().execute((trx) => refreshThreat(trx, db.dialect, DEFAULT_RISK_POLICY, { kind: 'all' }));
+    report(`rescoring check after a feed update with nothing to change (${threat} rows written, ${where})`, seconds(started), '≤ 10 s');
+
+    started = performance.now();
+    const policy = { ...DEFAULT_RISK_POLICY, missingEpssThreat: 0.02 };
+    const all = await db.kysely.transaction().execute((trx) => refreshScores(trx, db.dialect, policy, { kind: 'all' }));
+    report(`rescoring every vulnerability after a policy change (${all.toLocaleString('en')} rows written, ${where})`, seconds(started), '≤ 10 s');
+  } finally {
+    await db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
