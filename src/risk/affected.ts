@@ -8,10 +8,11 @@ export async function affectedBy(svc: Services, viewer: User, cve: string) {
     .selectFrom('vulnerability_identifiers')
     .innerJoin('vulnerabilities', 'vulnerabilities.id', 'vulnerability_identifiers.vulnerability_id')
     .innerJoin('projects', 'projects.id', 'vulnerabilities.project_id')
-    .select(['vulnerabilities.id', 'vulnerabilities.project_id', 'projects.full_path', 'vulnerabilities.title', 'vulnerabilities.state', 'vulnerabilities.severity', 'vulnerabilities.risk_score', 'vulnerabilities.ssvc'])
+    .innerJoin('vulnerability_risk', 'vulnerability_risk.vulnerability_id', 'vulnerabilities.id')
+    .select(['vulnerabilities.id', 'vulnerabilities.project_id', 'projects.full_path', 'vulnerabilities.title', 'vulnerabilities.state', 'vulnerabilities.severity', 'vulnerability_risk.risk_score', 'vulnerability_risk.ssvc'])
     .where('vulnerability_identifiers.type', '=', 'cve')
     .where('vulnerability_identifiers.value', '=', cve);
   if (!viewer.isAdmin) query = query.where(visibleTo(viewer.id));
-  const rows = await query.orderBy('vulnerabilities.risk_score', 'desc').orderBy('vulnerabilities.id').limit(500).execute();
+  const rows = await query.orderBy('vulnerability_risk.risk_score', 'desc').orderBy('vulnerabilities.id').limit(500).execute();
   return rows.map((r) => ({ vulnerability_id: r.id, project_id: r.project_id, project_path: r.full_path, title: r.title, state: r.state, severity: r.severity, risk_score: r.risk_score, ssvc: r.ssvc }));
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { Severity } from '../vulns/model.js';
-import type { VulnerabilitiesTable } from '../vulns/tables.js';
+import type { VulnerabilityRiskTable } from './tables.js';
 import { parseCvss, scoreCvss, type CvssScores } from './cvss/index.js';
 import { cveEpss, kevEntryOf, type CveEpss, type KevView } from './cve-data.js';
 import { loadRiskPolicy } from './policy-store.js';
@@ -24,7 +24,7 @@ export interface RiskExplanation {
   ssvc: SsvcOutcome;
 }
 
-type Row = Selectable<VulnerabilitiesTable>;
+type Row = Selectable<VulnerabilityRiskTable>;
 
 export function riskInputsOf(row: Row): RiskInputs {
   return {
@@ -43,12 +43,13 @@ export function riskInputsOf(row: Row): RiskInputs {
 
 /** The explanation for one vulnerability by id (its CVE aliases included). */
 export async function explainVulnerabilityRisk(db: Kysely<Database>, id: number): Promise<RiskExplanation> {
-  const row = await db.selectFrom('vulnerabilities').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const row = await db.selectFrom('vulnerability_risk').selectAll().where('vulnerability_id', '=', id).executeTakeFirstOrThrow();
+  const { details_json } = await db.selectFrom('vulnerabilities').select('details_json').where('id', '=', id).executeTakeFirstOrThrow();
   const cves = await db.selectFrom('vulnerability_identifiers').select('value').where('vulnerability_id', '=', id).where('type', '=', 'cve').orderBy('position').execute();
-  return explainRisk(db, row, cves.map((c) => c.value));
+  return explainRisk(db, row, details_json, cves.map((c) => c.value));
 }
 
-async function explainRisk(db: Kysely<Database>, row: Row, cves: readonly string[]): Promise<RiskExplanation> {
+async function explainRisk(db: Kysely<Database>, row: Row, detailsJson: string, cves: readonly string[]): Promise<RiskExplanation> {
   const policy = await loadRiskPolicy(db);
   const settings = await projectRiskSettings(db, row.project_id);
   const inputs = riskInputsOf(row);
@@ -65,7 +66,7 @@ async function explainRisk(db: Kysely<Database>, row: Row, cves: readonly string
     automatable = automatableFromCvss(base.version, base.metrics) ?? automatable;
     technicalImpact = technicalImpactFromCvss(base.version, base.metrics) ?? technicalImpact;
   }
-  const details = JSON.parse(row.details_json) as { cvss_vectors?: { vendor: string | null; vector: string }[] };
+  const details = JSON.parse(detailsJson) as { cvss_vectors?: { vendor: string | null; vector: string }[] };
   const reportedVectors = (details.cvss_vectors ?? []).map(({ vendor, vector }) => {
     try {
       return { vendor, vector, score: scoreCvss(parseCvss(vector)).overall, error: null };

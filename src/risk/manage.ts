@@ -63,11 +63,11 @@ export async function updateProjectRiskSettings(svc: Services, actor: Actor, pro
     };
     await trx.insertInto('project_risk_settings').values({ project_id: project.id, ...row }).onConflict((oc) => oc.column('project_id').doUpdateSet(row)).execute();
 
-    const pairs = await trx.selectFrom('vulnerabilities').select(['cvss_vector', 'cvss_environmental']).distinct().where('project_id', '=', project.id).where('cvss_vector', 'is not', null).execute();
+    const pairs = await trx.selectFrom('vulnerability_risk').select(['cvss_vector', 'cvss_environmental']).distinct().where('project_id', '=', project.id).where('cvss_vector', 'is not', null).execute();
     for (const pair of pairs) {
       const { scores } = effectiveCvss(parseCvss(pair.cvss_vector!), environmental, pair.cvss_environmental);
       await trx
-        .updateTable('vulnerabilities')
+        .updateTable('vulnerability_risk')
         .set({ cvss_score: scores.overall })
         .where('project_id', '=', project.id)
         .where('cvss_vector', '=', pair.cvss_vector)
@@ -94,7 +94,12 @@ export interface VulnerabilityRiskChanges {
 
 /** A maintainer's own assessment of one vulnerability's risk inputs; recorded as events, rescored at once. */
 export async function updateVulnerabilityRisk(svc: Services, actor: Actor, project: Project, id: number, changes: VulnerabilityRiskChanges): Promise<void> {
-  const row = await svc.db.kysely.selectFrom('vulnerabilities').select(['id', 'cvss_vector', 'cvss_version', 'cvss_environmental', 'exploitation_override']).where('id', '=', id).where('project_id', '=', project.id).executeTakeFirst();
+  const row = await svc.db.kysely
+    .selectFrom('vulnerability_risk')
+    .select(['cvss_vector', 'cvss_environmental', 'exploitation_override'])
+    .where('vulnerability_id', '=', id)
+    .where('project_id', '=', project.id)
+    .executeTakeFirst();
   if (!row) throw notFound(`vulnerability ${id}`);
   let environmental = row.cvss_environmental;
   let score: number | undefined;
@@ -115,10 +120,11 @@ export async function updateVulnerabilityRisk(svc: Services, actor: Actor, proje
   if (events.length === 0) return;
   await svc.db.kysely.transaction().execute(async (trx) => {
     await trx
-      .updateTable('vulnerabilities')
-      .set({ cvss_environmental: environmental, exploitation_override: exploitation, ...(score !== undefined && { cvss_score: score }), updated_at: now })
-      .where('id', '=', id)
+      .updateTable('vulnerability_risk')
+      .set({ cvss_environmental: environmental, exploitation_override: exploitation, ...(score !== undefined && { cvss_score: score }) })
+      .where('vulnerability_id', '=', id)
       .execute();
+    await trx.updateTable('vulnerabilities').set({ updated_at: now }).where('id', '=', id).execute();
     await rescoreIds(trx, svc.db.dialect, [id]);
     await trx
       .insertInto('vulnerability_events')

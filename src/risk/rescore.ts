@@ -23,9 +23,9 @@ interface ThreatColumns {
   ransomware: RawBuilder<unknown>;
 }
 
-const OWN: ThreatColumns = { epss: sql.ref('vulnerabilities.epss'), kev: sql.ref('vulnerabilities.kev'), ransomware: sql.ref('vulnerabilities.kev_ransomware') };
+const OWN: ThreatColumns = { epss: sql.ref('vulnerability_risk.epss'), kev: sql.ref('vulnerability_risk.kev'), ransomware: sql.ref('vulnerability_risk.kev_ransomware') };
 /** SSVC mission & well-being of the vulnerability's project (medium until a maintainer sets it). */
-const MISSION_OF_PROJECT = sql`coalesce((SELECT s.mission_well_being FROM project_risk_settings s WHERE s.project_id = vulnerabilities.project_id), 'medium')`;
+const MISSION_OF_PROJECT = sql`coalesce((SELECT s.mission_well_being FROM project_risk_settings s WHERE s.project_id = vulnerability_risk.project_id), 'medium')`;
 const FRESH: ThreatColumns = { epss: sql.ref('t.epss'), kev: sql.ref('t.kev'), ransomware: sql.ref('t.ransomware') };
 
 /**
@@ -36,9 +36,9 @@ export async function refreshThreat(db: Db, dialect: DialectName, policy: RiskPo
   let changed = 0;
   // The aggregate reads only the covering identifier index and the feeds; the project's mission & well-being is
   // looked up for the rows that change, not joined for all of them.
-  for (const filter of scopeFilters(scope, sql.ref('vi.vulnerability_id'), sql`(SELECT v.project_id FROM vulnerabilities v WHERE v.id = vi.vulnerability_id)`)) {
+  for (const filter of scopeFilters(scope, sql.ref('vi.vulnerability_id'), sql`(SELECT r.project_id FROM vulnerability_risk r WHERE r.vulnerability_id = vi.vulnerability_id)`)) {
     const result = await sql`
-      UPDATE vulnerabilities SET
+      UPDATE vulnerability_risk SET
         epss = t.epss, epss_percentile = t.percentile, kev = t.kev, kev_ransomware = t.ransomware,
         risk_score = ${riskExpression(policy, dialect, FRESH)},
         ssvc = ${ssvcExpression(policy, dialect, FRESH, MISSION_OF_PROJECT)}
@@ -52,10 +52,10 @@ export async function refreshThreat(db: Db, dialect: DialectName, policy: RiskPo
         WHERE vi.type = 'cve' AND ${filter}
         GROUP BY vi.vulnerability_id
       ) t
-      WHERE vulnerabilities.id = t.id AND (
-        ${distinct(dialect, sql.ref('vulnerabilities.epss'), sql.ref('t.epss'))}
-        OR ${distinct(dialect, sql.ref('vulnerabilities.epss_percentile'), sql.ref('t.percentile'))}
-        OR vulnerabilities.kev <> t.kev OR vulnerabilities.kev_ransomware <> t.ransomware)`.execute(db);
+      WHERE vulnerability_risk.vulnerability_id = t.id AND (
+        ${distinct(dialect, sql.ref('vulnerability_risk.epss'), sql.ref('t.epss'))}
+        OR ${distinct(dialect, sql.ref('vulnerability_risk.epss_percentile'), sql.ref('t.percentile'))}
+        OR vulnerability_risk.kev <> t.kev OR vulnerability_risk.kev_ransomware <> t.ransomware)`.execute(db);
     changed += Number(result.numAffectedRows ?? 0);
   }
   return changed;
@@ -66,18 +66,27 @@ export async function refreshScores(db: Db, dialect: DialectName, policy: RiskPo
   const risk = riskExpression(policy, dialect, OWN);
   const ssvc = ssvcExpression(policy, dialect, OWN, MISSION_OF_PROJECT);
   let changed = 0;
-  for (const filter of scopeFilters(scope, sql.ref('vulnerabilities.id'), sql.ref('vulnerabilities.project_id'))) {
+  for (const filter of scopeFilters(scope, sql.ref('vulnerability_risk.vulnerability_id'), sql.ref('vulnerability_risk.project_id'))) {
     const result = await sql`
-      UPDATE vulnerabilities SET risk_score = ${risk}, ssvc = ${ssvc}
+      UPDATE vulnerability_risk SET risk_score = ${risk}, ssvc = ${ssvc}
       WHERE ${filter} AND (${distinct(dialect, sql.ref('risk_score'), risk)} OR ${distinct(dialect, sql.ref('ssvc'), ssvc)})`.execute(db);
     changed += Number(result.numAffectedRows ?? 0);
   }
   return changed;
 }
 
-/** Brings the given vulnerabilities' risk up to date after their own columns changed (new, rescanned, re-rated). */
+/**
+ * Brings the given vulnerabilities' risk up to date after they changed (new, rescanned, re-rated): their severity
+ * is copied over, then threat and score are recomputed.
+ */
 export async function rescoreIds(db: Db, dialect: DialectName, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
+  for (const part of chunks(ids)) {
+    await sql`UPDATE vulnerability_risk SET
+        severity = (SELECT v.severity FROM vulnerabilities v WHERE v.id = vulnerability_risk.vulnerability_id),
+        severity_overridden = (SELECT v.severity_overridden FROM vulnerabilities v WHERE v.id = vulnerability_risk.vulnerability_id)
+      WHERE vulnerability_id IN (${sql.join(part)})`.execute(db);
+  }
   const policy = await loadRiskPolicy(db);
   await refreshThreat(db, dialect, policy, { kind: 'ids', ids });
   await refreshScores(db, dialect, policy, { kind: 'ids', ids });
@@ -97,14 +106,14 @@ function scopeFilters(scope: RescoreScope, id: RawBuilder<unknown>, projectId: R
 /** riskScore() of score.ts, in the same order of multiplication so both give the same double. */
 function riskExpression(policy: RiskPolicy, dialect: DialectName, c: ThreatColumns): RawBuilder<unknown> {
   const n = (x: number) => literal(dialect, x);
-  const threat = sql`CASE WHEN ${c.kev} = 1 OR vulnerabilities.exploitation_override = 'active' THEN ${n(policy.kevThreat)}
+  const threat = sql`CASE WHEN ${c.kev} = 1 OR vulnerability_risk.exploitation_override = 'active' THEN ${n(policy.kevThreat)}
     WHEN ${c.epss} IS NOT NULL THEN ${c.epss} ELSE ${n(policy.missingEpssThreat)} END`;
-  const severityWeight = sql`CASE vulnerabilities.severity ${sql.join(
+  const severityWeight = sql`CASE vulnerability_risk.severity ${sql.join(
     SEVERITIES.map((s) => sql`WHEN ${sql.lit(s)} THEN ${n(policy.severityWeights[s] / 10)}`),
     sql` `,
   )} ELSE ${n(policy.severityWeights.unknown / 10)} END`;
-  const weight = sql`CASE WHEN vulnerabilities.cvss_score IS NOT NULL AND vulnerabilities.severity_overridden = 0
-    THEN vulnerabilities.cvss_score / ${n(10)} ELSE ${severityWeight} END`;
+  const weight = sql`CASE WHEN vulnerability_risk.cvss_score IS NOT NULL AND vulnerability_risk.severity_overridden = 0
+    THEN vulnerability_risk.cvss_score / ${n(10)} ELSE ${severityWeight} END`;
   const modifier = sql`CASE WHEN ${c.kev} = 1 AND ${c.ransomware} = 1 THEN ${n(policy.ransomwareModifier)}
     WHEN ${c.kev} = 1 THEN ${n(policy.kevModifier)} ELSE ${n(1)} END`;
   const product = sql`(((${n(100)} * (${threat})) * (${weight})) * (${modifier}))`;
@@ -113,11 +122,11 @@ function riskExpression(policy: RiskPolicy, dialect: DialectName, c: ThreatColum
 
 /** exploitationOf() and the SSVC table as one CASE over "exploitation|automatable|impact|mission". */
 function ssvcExpression(policy: RiskPolicy, dialect: DialectName, c: ThreatColumns, mwi: RawBuilder<unknown>): RawBuilder<unknown> {
-  const exploitation = sql`CASE WHEN vulnerabilities.exploitation_override IS NOT NULL THEN vulnerabilities.exploitation_override
+  const exploitation = sql`CASE WHEN vulnerability_risk.exploitation_override IS NOT NULL THEN vulnerability_risk.exploitation_override
     WHEN ${c.kev} = 1 THEN 'active'
-    WHEN vulnerabilities.exploit_reference IS NOT NULL THEN 'poc'
+    WHEN vulnerability_risk.exploit_reference IS NOT NULL THEN 'poc'
     WHEN ${c.epss} IS NOT NULL AND ${c.epss} >= ${literal(dialect, policy.pocEpss)} THEN 'poc' ELSE 'none' END`;
-  const key = sql`(${exploitation}) || '|' || coalesce(vulnerabilities.ssvc_automatable, 'no') || '|' || coalesce(vulnerabilities.ssvc_technical_impact, 'partial') || '|' || ${mwi}`;
+  const key = sql`(${exploitation}) || '|' || coalesce(vulnerability_risk.ssvc_automatable, 'no') || '|' || coalesce(vulnerability_risk.ssvc_technical_impact, 'partial') || '|' || ${mwi}`;
   const cells = EXPLOITATION.flatMap((e) =>
     AUTOMATABLE.flatMap((a) => TECHNICAL_IMPACT.flatMap((ti) => MISSION_WELL_BEING.map((m) => sql`WHEN ${sql.lit(`${e}|${a}|${ti}|${m}`)} THEN ${sql.lit(ssvcCell(e, a, ti, m))}`))),
   );

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** Tables of the risk module (see DESIGN.md "Risk"). Risk columns on vulnerabilities are in vulns/tables.ts. */
+/** Tables of the risk module (see DESIGN.md "Risk"). */
 export interface FeedImportsTable {
   id: Generated<number>;
   feed: 'epss' | 'kev';
@@ -69,7 +69,34 @@ export interface RiskPolicyTable {
   updated_at: string;
 }
 
+/** One row per vulnerability: what its risk is computed from, and the result. Written only by this module. */
+export interface VulnerabilityRiskTable {
+  vulnerability_id: number;
+  project_id: number;
+  /** Copies of the vulnerability's effective severity and whether a person set it: the weight without CVSS. */
+  severity: string;
+  severity_overridden: number;
+  /** The CVSS vector the score comes from (canonical) and the environmental metrics a maintainer set for it. */
+  cvss_version: string | null;
+  cvss_vector: string | null;
+  cvss_environmental: string | null;
+  /** Overall CVSS score with the project's and the vulnerability's environmental metrics applied. */
+  cvss_score: number | null;
+  ssvc_automatable: string | null;
+  ssvc_technical_impact: string | null;
+  /** A link in the report to public exploit code: SSVC "poc" evidence. */
+  exploit_reference: string | null;
+  exploitation_override: string | null;
+  epss: number | null;
+  epss_percentile: number | null;
+  kev: Generated<number>;
+  kev_ransomware: Generated<number>;
+  ssvc: string | null;
+  risk_score: Generated<number>;
+}
+
 export interface RiskTables {
+  vulnerability_risk: VulnerabilityRiskTable;
   feed_imports: FeedImportsTable;
   epss_scores: EpssScoresTable;
   epss_history: EpssHistoryTable;

@@ -6,6 +6,7 @@ import { containsText } from '../platform/db/like.js';
 import { notFound } from '../platform/errors.js';
 import type { Group } from '../platform/namespaces/model.js';
 import { pathKey } from '../platform/namespaces/paths.js';
+import { RISK_COLUMNS, RISK_SORT, riskSummaryOf, type RiskSummary } from '../risk/report-columns.js';
 import type { Location, Severity } from './model.js';
 import type { VulnerabilitiesTable } from './tables.js';
 
@@ -59,18 +60,7 @@ export interface VulnerabilitySummary {
   risk: RiskSummary;
 }
 
-/** The denormalised risk columns: enough to sort, filter and show a list; the detail explains them. */
-export interface RiskSummary {
-  score: number;
-  cvssScore: number | null;
-  cvssVersion: string | null;
-  epss: number | null;
-  epssPercentile: number | null;
-  kev: boolean;
-  ssvc: string | null;
-}
-
-function toSummary(row: Selectable<VulnerabilitiesTable> & { project_path: string }): VulnerabilitySummary {
+function toSummary(row: Selectable<VulnerabilitiesTable> & Parameters<typeof riskSummaryOf>[0] & { project_path: string }): VulnerabilitySummary {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -89,15 +79,7 @@ function toSummary(row: Selectable<VulnerabilitiesTable> & { project_path: strin
     firstDetectedAt: row.first_detected_at,
     lastDetectedAt: row.last_detected_at,
     resolvedAt: row.resolved_at,
-    risk: {
-      score: row.risk_score,
-      cvssScore: row.cvss_score,
-      cvssVersion: row.cvss_version,
-      epss: row.epss,
-      epssPercentile: row.epss_percentile,
-      kev: row.kev === 1,
-      ssvc: row.ssvc,
-    },
+    risk: riskSummaryOf(row),
   };
 }
 
@@ -105,7 +87,7 @@ const severityRank = sql<number>`case vulnerabilities.severity when 'critical' t
 
 export type Where = { kind: 'project'; projectId: number } | { kind: 'group'; group: Group };
 
-type Query = SelectQueryBuilder<Database, 'vulnerabilities' | 'projects', object>;
+type Query = SelectQueryBuilder<Database, 'vulnerabilities' | 'projects' | 'vulnerability_risk', object>;
 
 function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
   let q = query;
@@ -127,10 +109,10 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
       eb.exists(eb.selectFrom('vulnerability_identifiers').select('vulnerability_identifiers.position').whereRef('vulnerability_identifiers.vulnerability_id', '=', 'vulnerabilities.id').where(sql`lower(vulnerability_identifiers.value)`, '=', value)),
     );
   }
-  if (filter.kev !== undefined) q = q.where('vulnerabilities.kev', '=', filter.kev ? 1 : 0);
-  if (filter.epssMin !== undefined) q = q.where('vulnerabilities.epss', '>=', filter.epssMin);
-  if (filter.ssvc?.length) q = q.where('vulnerabilities.ssvc', 'in', filter.ssvc);
-  if (filter.riskMin !== undefined) q = q.where('vulnerabilities.risk_score', '>=', filter.riskMin);
+  if (filter.kev !== undefined) q = q.where('vulnerability_risk.kev', '=', filter.kev ? 1 : 0);
+  if (filter.epssMin !== undefined) q = q.where('vulnerability_risk.epss', '>=', filter.epssMin);
+  if (filter.ssvc?.length) q = q.where('vulnerability_risk.ssvc', 'in', filter.ssvc);
+  if (filter.riskMin !== undefined) q = q.where('vulnerability_risk.risk_score', '>=', filter.riskMin);
   if (filter.location) {
     const text = filter.location;
     q = q.where((eb) => eb.or([containsText('vulnerabilities.file', text), containsText('vulnerabilities.package_name', text)]));
@@ -139,7 +121,10 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
 }
 
 export function scopeQuery(svc: Services, where: Where): Query {
-  let q = svc.db.kysely.selectFrom('vulnerabilities').innerJoin('projects', 'projects.id', 'vulnerabilities.project_id');
+  let q = svc.db.kysely
+    .selectFrom('vulnerabilities')
+    .innerJoin('projects', 'projects.id', 'vulnerabilities.project_id')
+    .innerJoin('vulnerability_risk', 'vulnerability_risk.vulnerability_id', 'vulnerabilities.id');
   if (where.kind === 'project') return q.where('vulnerabilities.project_id', '=', where.projectId);
   const prefix = `${pathKey(where.group.fullPath)}/`;
   q = q.where(sql`substr(lower(projects.full_path), 1, ${prefix.length})`, '=', prefix);
@@ -150,7 +135,7 @@ function sortColumn(sort: Sort) {
   return sort === 'severity'
     ? sql<string | number>`${severityRank}`
     : sort === 'risk'
-      ? sql<string | number>`vulnerabilities.risk_score`
+      ? RISK_SORT
       : sort === 'first_detected'
       ? sql<string | number>`vulnerabilities.first_detected_at`
       : sql<string | number>`vulnerabilities.last_detected_at`;
@@ -166,6 +151,7 @@ export async function listVulnerabilities(svc: Services, where: Where, filter: V
   }
   const rows = await q
     .selectAll('vulnerabilities')
+    .select(RISK_COLUMNS)
     .select(['projects.full_path as project_path', column.as('sort_value')])
     .orderBy(column, 'desc')
     .orderBy('vulnerabilities.id', 'desc')
@@ -200,7 +186,9 @@ export async function getVulnerability(svc: Services, id: number): Promise<Vulne
   const row = await db
     .selectFrom('vulnerabilities')
     .innerJoin('projects', 'projects.id', 'vulnerabilities.project_id')
+    .innerJoin('vulnerability_risk', 'vulnerability_risk.vulnerability_id', 'vulnerabilities.id')
     .selectAll('vulnerabilities')
+    .select(RISK_COLUMNS)
     .select('projects.full_path as project_path')
     .where('vulnerabilities.id', '=', id)
     .executeTakeFirst();

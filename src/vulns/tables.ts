@@ -48,24 +48,6 @@ export interface VulnerabilitiesTable {
   resolved_at: string | null;
   created_at: string;
   updated_at: string;
-  // Risk columns, denormalised for sorting and filtering; written only by the risk module (risk/rescore.ts).
-  /** The CVSS vector the score comes from (canonical), the per-vulnerability environmental metrics a maintainer set. */
-  cvss_version: string | null;
-  cvss_vector: string | null;
-  cvss_environmental: string | null;
-  /** Overall CVSS score with the project's and the vulnerability's environmental metrics applied. */
-  cvss_score: number | null;
-  ssvc_automatable: string | null;
-  ssvc_technical_impact: string | null;
-  /** A link in the report to public exploit code: SSVC "poc" evidence. */
-  exploit_reference: string | null;
-  exploitation_override: string | null;
-  epss: number | null;
-  epss_percentile: number | null;
-  kev: Generated<number>;
-  kev_ransomware: Generated<number>;
-  ssvc: string | null;
-  risk_score: Generated<number>;
 }
 
 export interface VulnerabilityIdentifiersTable {

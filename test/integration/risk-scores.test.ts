@@ -37,12 +37,13 @@ describeEachDatabase('risk scores, SSVC and the fix-first order', (use) => {
   /** The SQL that rescored each row and the pure formula agree to the last bit, and the explanation agrees with both. */
   async function assertConsistent(): Promise<void> {
     const policy = await loadRiskPolicy(use().kysely);
-    const rows = await use().kysely.selectFrom('vulnerabilities').selectAll().where('project_id', '=', projectId).execute();
+    const rows = await use().kysely.selectFrom('vulnerability_risk').selectAll().where('project_id', '=', projectId).execute();
     assert.equal(rows.length, 5);
     for (const row of rows) {
-      assert.equal(row.risk_score, riskScore(policy, riskInputsOf(row)).score, `${row.title}: stored risk`);
-      const detail = await reporter.get(`/api/v1/vulnerabilities/${row.id}`);
-      assert.equal(detail.body.risk_explanation.ssvc.decision, row.ssvc, `${row.title}: SSVC`);
+      const detail = await reporter.get(`/api/v1/vulnerabilities/${row.vulnerability_id}`);
+      assert.equal(row.severity, detail.body.severity, 'the severity copy follows the vulnerability');
+      assert.equal(row.risk_score, riskScore(policy, riskInputsOf(row)).score, `${detail.body.title}: stored risk`);
+      assert.equal(detail.body.risk_explanation.ssvc.decision, row.ssvc, `${detail.body.title}: SSVC`);
       assert.equal(detail.body.risk_explanation.score, row.risk_score);
     }
   }

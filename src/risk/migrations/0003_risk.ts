@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Ddl } from '../../platform/db/ddl.js';
 
 /**
- * Risk: threat-intelligence feeds (EPSS, KEV) keyed by CVE, per-project risk settings, and the risk columns that
- * are denormalised onto vulnerabilities so that "fix this first" sorts and filters on an index.
+ * Risk: threat-intelligence feeds (EPSS, KEV) keyed by CVE, per-project risk settings, and each vulnerability's
+ * risk inputs and score, denormalised so that "fix this first" sorts and filters on an index.
  */
 export async function up(db: Kysely<unknown>, ddl: Ddl): Promise<void> {
   const { bigint, double } = ddl;
@@ -83,26 +83,30 @@ export async function up(db: Kysely<unknown>, ddl: Ddl): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
-  const columns: [string, 'text' | typeof double | 'integer', boolean][] = [
-    ['cvss_version', 'text', false],
-    ['cvss_vector', 'text', false],
-    ['cvss_environmental', 'text', false],
-    ['cvss_score', double, false],
-    ['ssvc_automatable', 'text', false],
-    ['ssvc_technical_impact', 'text', false],
-    ['exploit_reference', 'text', false],
-    ['exploitation_override', 'text', false],
-    ['epss', double, false],
-    ['epss_percentile', double, false],
-    ['kev', 'integer', true],
-    ['kev_ransomware', 'integer', true],
-    ['ssvc', 'text', false],
-    ['risk_score', double, true],
-  ];
-  for (const [name, type, zero] of columns) {
-    await db.schema.alterTable('vulnerabilities').addColumn(name, type, (c) => (zero ? c.notNull().defaultTo(0) : c)).execute();
-  }
-  await db.schema.createIndex('vulnerabilities_project_risk').on('vulnerabilities').columns(['project_id', 'risk_score', 'id']).execute();
+  // Risk columns live beside the vulnerability, not in it: rescoring rewrites hundreds of thousands of these narrow
+  // rows after a feed update, where rewriting the wide vulnerability rows (descriptions, locations) took minutes.
+  await db.schema
+    .createTable('vulnerability_risk')
+    .addColumn('vulnerability_id', bigint, (c) => c.primaryKey().references('vulnerabilities.id').onDelete('cascade'))
+    .addColumn('project_id', bigint, (c) => c.notNull())
+    .addColumn('severity', 'text', (c) => c.notNull())
+    .addColumn('severity_overridden', 'integer', (c) => c.notNull())
+    .addColumn('cvss_version', 'text')
+    .addColumn('cvss_vector', 'text')
+    .addColumn('cvss_environmental', 'text')
+    .addColumn('cvss_score', double)
+    .addColumn('ssvc_automatable', 'text')
+    .addColumn('ssvc_technical_impact', 'text')
+    .addColumn('exploit_reference', 'text')
+    .addColumn('exploitation_override', 'text')
+    .addColumn('epss', double)
+    .addColumn('epss_percentile', double)
+    .addColumn('kev', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('kev_ransomware', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('ssvc', 'text')
+    .addColumn('risk_score', double, (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema.createIndex('vulnerability_risk_project_risk').on('vulnerability_risk').columns(['project_id', 'risk_score', 'vulnerability_id']).execute();
   // Feed rescoring joins identifiers to feeds by CVE id.
   await db.schema.createIndex('vulnerability_identifiers_type_value').on('vulnerability_identifiers').columns(['type', 'value', 'vulnerability_id']).execute();
 }

@@ -5,7 +5,7 @@ import { chunks, reserveIds } from '../../platform/db/batch.js';
 import type { Database } from '../../platform/db/schema.js';
 import { toDbTime } from '../../platform/db/time.js';
 import type { Project } from '../../platform/namespaces/model.js';
-import { ingestRisk, type IngestRisk } from '../../risk/ingest-risk.js';
+import { ingestRisk } from '../../risk/ingest-risk.js';
 import { fingerprintsOf, identifierKey, positionOf, primaryIdentifier, type Fingerprint } from '../fingerprint.js';
 import { assignFindings, type ExistingFingerprint } from '../match.js';
 import type { Assessment, Finding } from '../model.js';
@@ -192,12 +192,12 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
               resolved_at: assessed?.state === 'resolved' ? now : null,
               created_at: now,
               updated_at: now,
-              ...risk.columnsOf(f, null),
             };
           }),
         )
         .execute();
     }
+    await risk.add(fresh.map((p) => ({ id: vulnIdOf.get(p)!, finding: p.finding })));
     const identifierRows = fresh.flatMap((p) =>
       p.finding.identifiers.map((id, position) => ({ vulnerability_id: vulnIdOf.get(p)!, position, type: id.type, value: id.value, name: id.name, url: id.url })),
     );
@@ -224,7 +224,7 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
     }
     const assessed = await applyAssessments(trx, matched, vulnIdOf, now);
     const aliased = await addAliases(trx, matched, vulnIdOf);
-    const refreshed = onDefault ? await refreshFromDefaultBranch(trx, matched, vulnIdOf, risk) : [];
+    const refreshed = onDefault ? [...(await refreshFromDefaultBranch(trx, matched, vulnIdOf)), ...(await risk.refresh(matched.map((p) => ({ id: vulnIdOf.get(p)!, finding: p.finding }))))] : [];
     // Only what is new or changed is rescored: an identical re-ingest costs nothing here.
     await risk.rescore([...new Set([...ids, ...aliased, ...refreshed])]);
 
@@ -378,13 +378,13 @@ async function applyAssessments(trx: Trx, matched: Prepared[], vulnIdOf: Map<Pre
  * becomes the vulnerability's. Only rows whose content changed are written, so an identical re-ingest writes
  * nothing here; the effective severity follows the scanner's unless a person overrode it.
  */
-async function refreshFromDefaultBranch(trx: Trx, matched: Prepared[], vulnIdOf: Map<Prepared, number>, risk: IngestRisk): Promise<number[]> {
+async function refreshFromDefaultBranch(trx: Trx, matched: Prepared[], vulnIdOf: Map<Prepared, number>): Promise<number[]> {
   const refreshed: number[] = [];
   for (const part of chunks(matched)) {
     const byId = new Map(part.map((p) => [vulnIdOf.get(p)!, p.finding]));
     const current = await trx
       .selectFrom('vulnerabilities')
-      .select(['id', 'title', 'description', 'scanner_severity', 'severity_overridden', 'location_json', 'details_json', 'solution', 'cvss_environmental'])
+      .select(['id', 'title', 'description', 'scanner_severity', 'severity_overridden', 'location_json', 'details_json', 'solution'])
       .where('id', 'in', [...byId.keys()])
       .execute();
     for (const row of current) {
@@ -400,7 +400,6 @@ async function refreshFromDefaultBranch(trx: Trx, matched: Prepared[], vulnIdOf:
           start_line: f.location.startLine,
           package_name: f.location.package?.name ?? null,
           ...(row.severity_overridden === 0 && { severity: f.severity }),
-          ...risk.columnsOf(f, row.cvss_environmental),
         })
         .where('id', '=', row.id)
         .execute();
