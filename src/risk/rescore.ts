@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { isDistinct } from '../platform/db/compare.js';
 import type { DialectName } from '../platform/db/connect.js';
 import { chunks } from '../platform/db/batch.js';
 import type { Database } from '../platform/db/schema.js';
@@ -53,8 +54,8 @@ export async function refreshThreat(db: Db, dialect: DialectName, policy: RiskPo
         GROUP BY vi.vulnerability_id
       ) t
       WHERE vulnerability_risk.vulnerability_id = t.id AND (
-        ${distinct(dialect, sql.ref('vulnerability_risk.epss'), sql.ref('t.epss'))}
-        OR ${distinct(dialect, sql.ref('vulnerability_risk.epss_percentile'), sql.ref('t.percentile'))}
+        ${isDistinct(dialect, sql.ref('vulnerability_risk.epss'), sql.ref('t.epss'))}
+        OR ${isDistinct(dialect, sql.ref('vulnerability_risk.epss_percentile'), sql.ref('t.percentile'))}
         OR vulnerability_risk.kev <> t.kev OR vulnerability_risk.kev_ransomware <> t.ransomware)`.execute(db);
     changed += Number(result.numAffectedRows ?? 0);
   }
@@ -69,7 +70,7 @@ export async function refreshScores(db: Db, dialect: DialectName, policy: RiskPo
   for (const filter of scopeFilters(scope, sql.ref('vulnerability_risk.vulnerability_id'), sql.ref('vulnerability_risk.project_id'))) {
     const result = await sql`
       UPDATE vulnerability_risk SET risk_score = ${risk}, ssvc = ${ssvc}
-      WHERE ${filter} AND (${distinct(dialect, sql.ref('risk_score'), risk)} OR ${distinct(dialect, sql.ref('ssvc'), ssvc)})`.execute(db);
+      WHERE ${filter} AND (${isDistinct(dialect, sql.ref('risk_score'), risk)} OR ${isDistinct(dialect, sql.ref('ssvc'), ssvc)})`.execute(db);
     changed += Number(result.numAffectedRows ?? 0);
   }
   return changed;
@@ -137,8 +138,4 @@ function ssvcExpression(policy: RiskPolicy, dialect: DialectName, c: ThreatColum
 function literal(dialect: DialectName, value: number): RawBuilder<unknown> {
   if (!Number.isFinite(value)) throw new RangeError(`risk policy: ${value} is not a finite number`);
   return sql.raw(`CAST(${String(value)} AS ${dialect === 'sqlite' ? 'REAL' : 'double precision'})`);
-}
-
-function distinct(dialect: DialectName, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<unknown> {
-  return dialect === 'sqlite' ? sql`(${a} IS NOT ${b})` : sql`(${a} IS DISTINCT FROM ${b})`;
 }

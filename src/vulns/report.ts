@@ -7,6 +7,9 @@ import { notFound } from '../platform/errors.js';
 import type { Group } from '../platform/namespaces/model.js';
 import { pathKey } from '../platform/namespaces/paths.js';
 import { RISK_COLUMNS, RISK_SORT, riskSummaryOf, type RiskSummary } from '../risk/report-columns.js';
+import type { SlaStatus } from '../sla/policy.js';
+import { DUE_SORT, SLA_COLUMNS, slaFilter, slaSummaryOf, type SlaSummary } from '../sla/report-columns.js';
+import { toDbTime } from '../platform/db/time.js';
 import type { Location, Severity } from './model.js';
 import type { VulnerabilitiesTable } from './tables.js';
 
@@ -34,9 +37,11 @@ export interface VulnerabilityFilter {
   /** SSVC decisions. */
   ssvc?: string[];
   riskMin?: number;
+  /** SLA status of open vulnerabilities at the given moment. */
+  sla?: { statuses: SlaStatus[]; now: string };
 }
 
-export const SORTS = ['severity', 'risk', 'first_detected', 'last_detected'] as const;
+export const SORTS = ['severity', 'risk', 'due_date', 'first_detected', 'last_detected'] as const;
 export type Sort = (typeof SORTS)[number];
 
 export interface VulnerabilitySummary {
@@ -58,9 +63,10 @@ export interface VulnerabilitySummary {
   lastDetectedAt: string;
   resolvedAt: string | null;
   risk: RiskSummary;
+  sla: SlaSummary;
 }
 
-function toSummary(row: Selectable<VulnerabilitiesTable> & Parameters<typeof riskSummaryOf>[0] & { project_path: string }): VulnerabilitySummary {
+function toSummary(row: Selectable<VulnerabilitiesTable> & Parameters<typeof riskSummaryOf>[0] & Parameters<typeof slaSummaryOf>[0] & { project_path: string }, now: string): VulnerabilitySummary {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -80,6 +86,7 @@ function toSummary(row: Selectable<VulnerabilitiesTable> & Parameters<typeof ris
     lastDetectedAt: row.last_detected_at,
     resolvedAt: row.resolved_at,
     risk: riskSummaryOf(row),
+    sla: slaSummaryOf(row, now),
   };
 }
 
@@ -87,7 +94,7 @@ const severityRank = sql<number>`case vulnerabilities.severity when 'critical' t
 
 export type Where = { kind: 'project'; projectId: number } | { kind: 'group'; group: Group };
 
-type Query = SelectQueryBuilder<Database, 'vulnerabilities' | 'projects' | 'vulnerability_risk', object>;
+type Query = SelectQueryBuilder<Database, 'vulnerabilities' | 'projects' | 'vulnerability_risk' | 'vulnerability_sla', object>;
 
 function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
   let q = query;
@@ -113,6 +120,7 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
   if (filter.epssMin !== undefined) q = q.where('vulnerability_risk.epss', '>=', filter.epssMin);
   if (filter.ssvc?.length) q = q.where('vulnerability_risk.ssvc', 'in', filter.ssvc);
   if (filter.riskMin !== undefined) q = q.where('vulnerability_risk.risk_score', '>=', filter.riskMin);
+  if (filter.sla?.statuses.length) q = q.where(slaFilter(filter.sla.statuses, filter.sla.now));
   if (filter.location) {
     const text = filter.location;
     q = q.where((eb) => eb.or([containsText('vulnerabilities.file', text), containsText('vulnerabilities.package_name', text)]));
@@ -124,7 +132,8 @@ export function scopeQuery(svc: Services, where: Where): Query {
   let q = svc.db.kysely
     .selectFrom('vulnerabilities')
     .innerJoin('projects', 'projects.id', 'vulnerabilities.project_id')
-    .innerJoin('vulnerability_risk', 'vulnerability_risk.vulnerability_id', 'vulnerabilities.id');
+    .innerJoin('vulnerability_risk', 'vulnerability_risk.vulnerability_id', 'vulnerabilities.id')
+    .innerJoin('vulnerability_sla', 'vulnerability_sla.vulnerability_id', 'vulnerabilities.id');
   if (where.kind === 'project') return q.where('vulnerabilities.project_id', '=', where.projectId);
   const prefix = `${pathKey(where.group.fullPath)}/`;
   q = q.where(sql`substr(lower(projects.full_path), 1, ${prefix.length})`, '=', prefix);
@@ -136,28 +145,35 @@ function sortColumn(sort: Sort) {
     ? sql<string | number>`${severityRank}`
     : sort === 'risk'
       ? RISK_SORT
-      : sort === 'first_detected'
+      : sort === 'due_date'
+        ? DUE_SORT
+        : sort === 'first_detected'
       ? sql<string | number>`vulnerabilities.first_detected_at`
       : sql<string | number>`vulnerabilities.last_detected_at`;
 }
 
 export async function listVulnerabilities(svc: Services, where: Where, filter: VulnerabilityFilter, sort: Sort, page: PageRequest): Promise<Page<VulnerabilitySummary>> {
   const column = sortColumn(sort);
+  const ascending = sort === 'due_date';
+  const now = toDbTime(svc.clock.now());
   const after = decodeCursorTuple(page.cursor, [sort === 'severity' || sort === 'risk' ? 'number' : 'string', 'number']);
   let q = applyFilter(scopeQuery(svc, where), filter);
   if (after) {
     const [value, id] = after as [string | number, number];
-    q = q.where(sql<SqlBool>`(${column} < ${value} or (${column} = ${value} and vulnerabilities.id < ${id}))` as Expression<SqlBool>);
+    // Due dates read soonest first; every other order is largest (or latest) first.
+    const op = sql.raw(ascending ? '>' : '<');
+    q = q.where(sql<SqlBool>`(${column} ${op} ${value} or (${column} = ${value} and vulnerabilities.id ${op} ${id}))` as Expression<SqlBool>);
   }
   const rows = await q
     .selectAll('vulnerabilities')
     .select(RISK_COLUMNS)
+    .select(SLA_COLUMNS)
     .select(['projects.full_path as project_path', column.as('sort_value')])
-    .orderBy(column, 'desc')
-    .orderBy('vulnerabilities.id', 'desc')
+    .orderBy(column, ascending ? 'asc' : 'desc')
+    .orderBy('vulnerabilities.id', ascending ? 'asc' : 'desc')
     .limit(page.limit + 1)
     .execute();
-  return toPage(rows, page.limit, (row) => [row.sort_value, row.id], toSummary);
+  return toPage(rows, page.limit, (row) => [row.sort_value, row.id], (row) => toSummary(row, now));
 }
 
 /** Ids matching a filter, for bulk triage "by filter". */
@@ -187,8 +203,10 @@ export async function getVulnerability(svc: Services, id: number): Promise<Vulne
     .selectFrom('vulnerabilities')
     .innerJoin('projects', 'projects.id', 'vulnerabilities.project_id')
     .innerJoin('vulnerability_risk', 'vulnerability_risk.vulnerability_id', 'vulnerabilities.id')
+    .innerJoin('vulnerability_sla', 'vulnerability_sla.vulnerability_id', 'vulnerabilities.id')
     .selectAll('vulnerabilities')
     .select(RISK_COLUMNS)
+    .select(SLA_COLUMNS)
     .select('projects.full_path as project_path')
     .where('vulnerabilities.id', '=', id)
     .executeTakeFirst();
@@ -201,7 +219,7 @@ export async function getVulnerability(svc: Services, id: number): Promise<Vulne
   const allScanIds = [...new Set([...scanIds, ...eventScans])];
   const scans = allScanIds.length ? await db.selectFrom('scans').select(['id', 'ref', 'commit_sha', 'created_at']).where('id', 'in', allScanIds).orderBy('id').execute() : [];
   return {
-    ...toSummary(row),
+    ...toSummary(row, toDbTime(svc.clock.now())),
     description: row.description,
     solution: row.solution,
     details: JSON.parse(row.details_json) as Record<string, unknown>,

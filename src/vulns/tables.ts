@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { DiscussionTables } from './discussion-tables.js';
 
 /** Tables of the vulnerability module (see DESIGN.md "The vulnerability model"). */
 export interface ScansTable {
@@ -96,7 +97,7 @@ export interface VulnerabilityEventsTable {
   scan_id: number | null;
 }
 
-export interface VulnsTables {
+export interface VulnsTables extends DiscussionTables {
   scans: ScansTable;
   vulnerabilities: VulnerabilitiesTable;
   vulnerability_identifiers: VulnerabilityIdentifiersTable;

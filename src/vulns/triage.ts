@@ -6,6 +6,9 @@ import { toDbTime } from '../platform/db/time.js';
 import { invalid } from '../platform/errors.js';
 import type { Project } from '../platform/namespaces/model.js';
 import { rescoreIds } from '../risk/rescore.js';
+import { recordAcceptance } from '../sla/acceptance.js';
+import { refreshSla } from '../sla/refresh.js';
+import { recordResolutions } from '../sla/resolutions.js';
 import type { Severity } from './model.js';
 import type { DismissalReason, VulnerabilityState } from './triage-states.js';
 
@@ -15,7 +18,7 @@ import type { DismissalReason, VulnerabilityState } from './triage-states.js';
  */
 export type TriageChange =
   | { kind: 'state'; state: Exclude<VulnerabilityState, 'dismissed'>; comment: string | null }
-  | { kind: 'state'; state: 'dismissed'; reason: DismissalReason; comment: string }
+  | { kind: 'state'; state: 'dismissed'; reason: DismissalReason; comment: string; /** Acceptable risk: when it comes back for review (else the SLA policy's period). */ expiresAt?: string | null }
   | { kind: 'severity'; severity: Severity; justification: string };
 
 export interface TriageResult {
@@ -44,6 +47,9 @@ export async function triage(svc: Services, actor: Actor, project: Project | nul
             .where('id', 'in', moving.map((r) => r.id))
             .execute();
         }
+        const accepted = change.state === 'dismissed' && change.reason === 'acceptable_risk' ? { expiresAt: change.expiresAt ?? null } : null;
+        await recordAcceptance(trx, moving.map((r) => r.id), accepted, svc.clock.now());
+        if (change.state === 'resolved') await recordResolutions(trx, moving.map((r) => r.id), now);
         for (const r of moving) events.push({ row: r, kind: 'state', from: r.state, to: change.state, reason, comment: change.comment });
       } else {
         await trx
@@ -52,6 +58,7 @@ export async function triage(svc: Services, actor: Actor, project: Project | nul
           .where('id', 'in', rows.map((r) => r.id))
           .execute();
         await rescoreIds(trx, svc.db.dialect, rows.map((r) => r.id));
+        await refreshSla(trx, svc.db.dialect, { kind: 'ids', ids: rows.map((r) => r.id) });
         for (const r of rows) events.push({ row: r, kind: 'severity', from: r.severity, to: change.severity, reason: null, comment: change.justification });
       }
       if (events.length > 0) {

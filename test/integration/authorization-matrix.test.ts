@@ -79,7 +79,24 @@ const expected: Record<string, Minimum> = {
   'GET /api/v1/projects/:project/risk-settings': 'project:reporter',
   'PATCH /api/v1/projects/:project/risk-settings': 'project:maintainer',
   'PATCH /api/v1/vulnerabilities/:id/risk': 'project:maintainer',
+  'GET /api/v1/groups/:group/sla-policy': 'group:reporter',
+  'GET /api/v1/groups/:group/sla-figures': 'group:reporter',
+  'GET /api/v1/projects/:project/sla-figures': 'project:reporter',
+  'PATCH /api/v1/groups/:group/sla-policy': 'group:owner',
+  'DELETE /api/v1/groups/:group/sla-policy': 'group:owner',
+  'GET /api/v1/projects/:project/sla-policy': 'project:reporter',
+  'PATCH /api/v1/projects/:project/sla-policy': 'project:maintainer',
+  'DELETE /api/v1/projects/:project/sla-policy': 'project:maintainer',
   'GET /api/v1/projects/:project/compare': 'project:reporter',
+  'GET /api/v1/vulnerabilities/:id/comments': 'project:reporter',
+  'POST /api/v1/vulnerabilities/:id/comments': 'project:developer',
+  'PATCH /api/v1/vulnerabilities/:id/comments/:commentId': 'project:developer',
+  'DELETE /api/v1/vulnerabilities/:id/comments/:commentId': 'project:developer',
+  'GET /api/v1/projects/:project/issue-links': 'project:reporter',
+  'POST /api/v1/projects/:project/issue-links': 'project:developer',
+  'GET /api/v1/vulnerabilities/:id/issue-links': 'project:reporter',
+  'POST /api/v1/vulnerabilities/:id/issue-links': 'project:developer',
+  'DELETE /api/v1/vulnerabilities/:id/issue-links/:linkId': 'project:developer',
   'GET /api/v1/formats': 'anyone',
   'GET /api/v1/formats/generic.schema.json': 'anyone',
 };
@@ -107,6 +124,8 @@ const params: Record<string, string> = {
   ':project': encodeURIComponent('acme/api'),
   ':user': 'target',
   ':id': '999999',
+  ':commentId': '999999',
+  ':linkId': '999999',
   ':feed': 'epss',
   ':cve': 'CVE-2021-44228',
   '*': 'some/page',
@@ -115,7 +134,7 @@ const params: Record<string, string> = {
 function concreteUrl(url: string, vulnerabilityId: number): string {
   // Resources reached through their own id must exist, or every persona would simply get 404.
   const id = url.startsWith('/api/v1/vulnerabilities/') ? String(vulnerabilityId) : params[':id']!;
-  return url.replace(/:group|:project|:user|:id|:feed|:cve|\*/g, (p) => (p === ':id' ? id : params[p]!));
+  return url.replace(/:group|:project|:user|:id|:commentId|:linkId|:feed|:cve|\*/g, (p) => (p === ':id' ? id : params[p]!));
 }
 
 function minimumOf(access: Access): Minimum {

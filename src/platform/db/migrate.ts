@@ -4,6 +4,11 @@ import { ddlFor, type Ddl } from './ddl.js';
 import * as m0001 from './migrations/0001_platform.js';
 import * as m0002 from '../../vulns/migrations/0002_vulns.js';
 import * as m0003 from '../../risk/migrations/0003_risk.js';
+import * as m0004 from '../../vulns/migrations/0004_discussion.js';
+import * as m0005 from '../../sla/migrations/0005_sla.js';
+import * as m0006 from '../../notify/migrations/0006_notify.js';
+import * as m0007 from './migrations/0007_jobs.js';
+import * as m0008 from '../../notify/migrations/0008_delivery.js';
 
 /**
  * Migrations are listed here in order (not discovered on disk) so the compiled bundle and tests see exactly
@@ -13,6 +18,11 @@ const migrations: Record<string, { up(db: Parameters<Migration['up']>[0], ddl: D
   '0001_platform': m0001,
   '0002_vulns': m0002,
   '0003_risk': m0003,
+  '0004_discussion': m0004,
+  '0005_sla': m0005,
+  '0006_notify': m0006,
+  '0007_jobs': m0007,
+  '0008_delivery': m0008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,5 +1,7 @@
 import type { Generated } from 'kysely';
 import type { RiskTables } from '../../risk/tables.js';
+import type { SlaTables } from '../../sla/tables.js';
+import type { NotifyTables } from '../../notify/tables.js';
 import type { VulnsTables } from '../../vulns/tables.js';
 
 /**
@@ -116,7 +118,7 @@ export interface AuditEventsTable {
 }
 
 /** Every table: the platform's own, plus each module's (modules keep their table types in their folder). */
-export interface Database extends VulnsTables, RiskTables {
+export interface Database extends VulnsTables, RiskTables, SlaTables, NotifyTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Ddl } from '../../platform/db/ddl.js';
 
 /**
@@ -106,6 +106,10 @@ export async function up(db: Kysely<unknown>, ddl: Ddl): Promise<void> {
     .addColumn('ssvc', 'text')
     .addColumn('risk_score', double, (c) => c.notNull().defaultTo(0))
     .execute();
+  // Vulnerabilities from before this version get their row now (every report query joins it); their CVSS and scores
+  // fill in at their next scan of the default branch or feed import.
+  await sql`insert into vulnerability_risk (vulnerability_id, project_id, severity, severity_overridden)
+    select id, project_id, severity, severity_overridden from vulnerabilities`.execute(db);
   await db.schema.createIndex('vulnerability_risk_project_risk').on('vulnerability_risk').columns(['project_id', 'risk_score', 'vulnerability_id']).execute();
   // Feed rescoring joins identifiers to feeds by CVE id.
   await db.schema.createIndex('vulnerability_identifiers_type_value').on('vulnerability_identifiers').columns(['type', 'value', 'vulnerability_id']).execute();

@@ -6,6 +6,9 @@ import type { Database } from '../../platform/db/schema.js';
 import { toDbTime } from '../../platform/db/time.js';
 import type { Project } from '../../platform/namespaces/model.js';
 import { ingestRisk } from '../../risk/ingest-risk.js';
+import { ingestSla } from '../../sla/ingest-sla.js';
+import { recordResolutions } from '../../sla/resolutions.js';
+import { emitNotifications, LISTED_PER_EVENT, type NotificationEvent, type NotificationKind, type NotifiedVulnerability } from '../../notify/outbox.js';
 import { fingerprintsOf, identifierKey, positionOf, primaryIdentifier, type Fingerprint } from '../fingerprint.js';
 import { assignFindings, type ExistingFingerprint } from '../match.js';
 import type { Assessment, Finding } from '../model.js';
@@ -144,6 +147,7 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
       .executeTakeFirstOrThrow();
     const scanId = scan.id;
     const risk = await ingestRisk(trx, svc.db.dialect, project.id);
+    const sla = ingestSla(trx, svc.db.dialect, project.id, now);
 
     const existing = await existingFingerprints(trx, project.id, prepared);
     const assignment = assignFindings(
@@ -198,6 +202,7 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
         .execute();
     }
     await risk.add(fresh.map((p) => ({ id: vulnIdOf.get(p)!, finding: p.finding })));
+    await sla.add(ids, onDefault);
     const identifierRows = fresh.flatMap((p) =>
       p.finding.identifiers.map((id, position) => ({ vulnerability_id: vulnIdOf.get(p)!, position, type: id.type, value: id.value, name: id.name, url: id.url })),
     );
@@ -227,6 +232,9 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
     const refreshed = onDefault ? [...(await refreshFromDefaultBranch(trx, matched, vulnIdOf)), ...(await risk.refresh(matched.map((p) => ({ id: vulnIdOf.get(p)!, finding: p.finding }))))] : [];
     // Only what is new or changed is rescored: an identical re-ingest costs nothing here.
     await risk.rescore([...new Set([...ids, ...aliased, ...refreshed])]);
+    const firstOnDefault = onDefault ? await sla.seenOnDefault(matchedIds) : [];
+    await sla.reopened(reopened);
+    await sla.refresh([...new Set([...ids, ...refreshed, ...reopened, ...firstOnDefault])]);
 
     // Occurrences on this ref and scope.
     const occurrences = await trx
@@ -282,6 +290,7 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
     }
 
     const resolved = onDefault ? await refreshDefaultBranchPresence(trx, project, [...matchedIds, ...fixed], now) : [];
+    await recordResolutions(trx, resolved, now);
 
     const event = (vulnerabilityId: number, kind: string, fromValue: string | null, toValue: string | null, reason: string | null) => ({
       project_id: project.id,
@@ -312,8 +321,26 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
 
     const summary: ScanSummary = { new: fresh.length, existing: matchedIds.length, fixed: fixed.length, reopened: reopened.length, total: report.findings.length };
     await trx.updateTable('scans').set({ summary_json: JSON.stringify(summary) }).where('id', '=', scanId).execute();
+    await notifyIngest(trx, now, project, { scanId, ref, summary, fresh: fresh.filter((p) => isOpen(assessmentOf(p.finding)?.state ?? 'detected')).map((p) => vulnIdOf.get(p)!), reopened, resolved });
     return { scanId, summary, scopeKey };
   });
+}
+
+/** The outbox events of one ingest: the scan, and what it made new, reopened or resolved (in the same transaction). */
+async function notifyIngest(trx: Trx, now: string, project: Project, what: { scanId: number; ref: string; summary: ScanSummary; fresh: number[]; reopened: number[]; resolved: number[] }): Promise<void> {
+  const listed = async (ids: number[]): Promise<NotifiedVulnerability[]> => {
+    const rows = ids.length === 0 ? [] : await trx.selectFrom('vulnerabilities').select(['id', 'title', 'severity', 'state', 'primary_identifier']).where('id', 'in', ids.slice(0, LISTED_PER_EVENT)).orderBy('id').execute();
+    return rows;
+  };
+  const scan = { id: what.scanId, ref: what.ref };
+  const about = async (kind: NotificationKind, ids: number[]): Promise<NotificationEvent[]> =>
+    ids.length === 0 ? [] : [{ kind, projectId: project.id, projectPath: project.fullPath, payload: { scan, count: ids.length, vulnerabilities: await listed(ids) } }];
+  await emitNotifications(trx, now, [
+    { kind: 'scan.completed', projectId: project.id, projectPath: project.fullPath, payload: { scan, summary: what.summary } },
+    ...(await about('vulnerability.new', what.fresh)),
+    ...(await about('vulnerability.reopened', what.reopened)),
+    ...(await about('vulnerability.resolved', what.resolved)),
+  ]);
 }
 
 /**

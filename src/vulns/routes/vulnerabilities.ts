@@ -7,6 +7,8 @@ import { Closed, Line, NoQuery, PageOf, PageQuery, pageOf, Ref, Text } from '../
 import { explainVulnerabilityRisk } from '../../risk/explain.js';
 import { explanationJson } from '../../risk/json.js';
 import { SSVC_DECISIONS } from '../../risk/ssvc/index.js';
+import { toDbTime } from '../../platform/db/time.js';
+import { SLA_STATUSES, type SlaStatus } from '../../sla/policy.js';
 import { compareRefs } from '../compare.js';
 import { REPORT_TYPES, SEVERITIES, type Severity } from '../model.js';
 import { getVulnerability, idsMatching, listVulnerabilities, SORTS, vulnerabilityProject, type Sort, type VulnerabilityFilter, type VulnerabilitySummary } from '../report.js';
@@ -42,6 +44,7 @@ const SummaryJson = Type.Object({
     kev: Type.Boolean(),
     ssvc: Type.Union([Type.String(), Type.Null()]),
   }),
+  sla: Type.Object({ started_at: Type.Union([Type.String(), Type.Null()]), due_at: Type.Union([Type.String(), Type.Null()]), status: Type.Union([Type.String(), Type.Null()]) }),
 });
 
 export function summaryJson(v: VulnerabilitySummary) {
@@ -72,6 +75,7 @@ export function summaryJson(v: VulnerabilitySummary) {
       kev: v.risk.kev,
       ssvc: v.risk.ssvc,
     },
+    sla: { started_at: v.sla.startedAt, due_at: v.sla.dueAt, status: v.sla.status },
   };
 }
 
@@ -89,6 +93,7 @@ const FilterFields = {
   epss_min: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'EPSS probability at least this' })),
   ssvc: List(`comma-separated SSVC decisions: ${SSVC_DECISIONS.map(ssvcParam).join(', ')}`),
   risk_min: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+  sla: List(`comma-separated SLA status of open vulnerabilities: ${SLA_STATUSES.join(', ')}`),
 };
 
 /** "track*" is awkward in a URL, so the parameter spells it track_star. */
@@ -105,7 +110,8 @@ function enumList(field: string, text: string | undefined, allowed: readonly str
   return values;
 }
 
-function filterOf(q: Static<typeof ListQuery> | Partial<Static<typeof ListQuery>>, prefix: string): VulnerabilityFilter {
+function filterOf(q: Static<typeof ListQuery> | Partial<Static<typeof ListQuery>>, prefix: string, now: Date): VulnerabilityFilter {
+  const sla = enumList(`${prefix}/sla`, q.sla, SLA_STATUSES) as SlaStatus[] | undefined;
   const state = enumList(`${prefix}/state`, q.state, STATES);
   const severity = enumList(`${prefix}/severity`, q.severity, SEVERITIES);
   const reportType = enumList(`${prefix}/report_type`, q.report_type, REPORT_TYPES);
@@ -123,6 +129,7 @@ function filterOf(q: Static<typeof ListQuery> | Partial<Static<typeof ListQuery>
     ...(q.epss_min !== undefined && { epssMin: q.epss_min }),
     ...(ssvc && { ssvc }),
     ...(q.risk_min !== undefined && { riskMin: q.risk_min }),
+    ...(sla && { sla: { statuses: sla, now: toDbTime(now) } }),
   };
 }
 
@@ -132,9 +139,10 @@ const StateChange = {
   comment: Type.Optional(Text(10_000)),
   severity: Type.Optional(Type.Union(SEVERITIES.map((s) => Type.Literal(s)))),
   justification: Type.Optional(Text(10_000)),
+  expires_at: Type.Optional(Type.String({ format: 'date-time', description: 'acceptable_risk only: when the acceptance comes back for review (default: the SLA policy)' })),
 };
 
-function changeOf(body: { state?: string; reason?: string; comment?: string; severity?: string; justification?: string }): TriageChange {
+function changeOf(body: { state?: string; reason?: string; comment?: string; severity?: string; justification?: string; expires_at?: string }, now: Date): TriageChange {
   if (body.severity !== undefined) {
     if (body.state !== undefined) throw invalid('body/severity', 'change the state and the severity in separate requests');
     if (!body.justification?.trim()) throw invalid('body/justification', 'a severity override needs a justification');
@@ -144,9 +152,13 @@ function changeOf(body: { state?: string; reason?: string; comment?: string; sev
   if (body.state === 'dismissed') {
     if (!body.reason) throw invalid('body/reason', `a dismissal needs a reason: ${DISMISSAL_REASONS.join(', ')}`);
     if (!body.comment?.trim()) throw invalid('body/comment', 'a dismissal needs a comment saying why');
-    return { kind: 'state', state: 'dismissed', reason: body.reason as DismissalReason, comment: body.comment };
+    if (body.expires_at !== undefined && body.reason !== 'acceptable_risk') throw invalid('body/expires_at', 'only an acceptance of risk expires');
+    if (body.expires_at !== undefined && Date.parse(body.expires_at) <= now.getTime()) throw invalid('body/expires_at', 'must be in the future');
+    const expiresAt = body.expires_at === undefined ? null : new Date(body.expires_at).toISOString();
+    return { kind: 'state', state: 'dismissed', reason: body.reason as DismissalReason, comment: body.comment, expiresAt };
   }
   if (body.reason !== undefined) throw invalid('body/reason', 'a reason only goes with state "dismissed"');
+  if (body.expires_at !== undefined) throw invalid('body/expires_at', 'only an acceptance of risk expires');
   return { kind: 'state', state: body.state as Exclude<TriageChange & { kind: 'state' }, { state: 'dismissed' }>['state'], comment: body.comment ?? null };
 }
 
@@ -165,7 +177,7 @@ export const vulnerabilityRoutes =
         schema: { tags: ['vulnerabilities'], summary: "The project's vulnerability report", params: Type.Object({ project: Ref }), querystring: ListQuery, response: { 200: PageOf(SummaryJson) } },
       },
       async (request) => {
-        const page = await listVulnerabilities(svc, { kind: 'project', projectId: projectOf(request).id }, filterOf(request.query, 'query'), (request.query.sort ?? 'severity') as Sort, pageOf(request.query));
+        const page = await listVulnerabilities(svc, { kind: 'project', projectId: projectOf(request).id }, filterOf(request.query, 'query', svc.clock.now()), (request.query.sort ?? 'severity') as Sort, pageOf(request.query));
         return { items: page.items.map(summaryJson), next_cursor: page.nextCursor };
       },
     );
@@ -177,7 +189,7 @@ export const vulnerabilityRoutes =
         schema: { tags: ['vulnerabilities'], summary: 'The vulnerability report of every project below the group', params: Type.Object({ group: Ref }), querystring: ListQuery, response: { 200: PageOf(SummaryJson) } },
       },
       async (request) => {
-        const page = await listVulnerabilities(svc, { kind: 'group', group: groupOf(request) }, filterOf(request.query, 'query'), (request.query.sort ?? 'severity') as Sort, pageOf(request.query));
+        const page = await listVulnerabilities(svc, { kind: 'group', group: groupOf(request) }, filterOf(request.query, 'query', svc.clock.now()), (request.query.sort ?? 'severity') as Sort, pageOf(request.query));
         return { items: page.items.map(summaryJson), next_cursor: page.nextCursor };
       },
     );
@@ -225,7 +237,7 @@ export const vulnerabilityRoutes =
           response: { 200: TriageResultJson },
         },
       },
-      async (request) => triage(svc, actorOf(request), projectOf(request), [request.params.id], changeOf(request.body)),
+      async (request) => triage(svc, actorOf(request), projectOf(request), [request.params.id], changeOf(request.body, svc.clock.now())),
     );
 
     app.post(
@@ -252,9 +264,9 @@ export const vulnerabilityRoutes =
         const { ids, filter, ...change } = request.body;
         if ((ids === undefined) === (filter === undefined)) throw invalid('body/ids', 'give either ids or a filter');
         const project = projectOf(request);
-        const targets = ids ?? (await idsMatching(svc, { kind: 'project', projectId: project.id }, filterOf(filter!, 'body/filter'), MAX_BULK));
+        const targets = ids ?? (await idsMatching(svc, { kind: 'project', projectId: project.id }, filterOf(filter!, 'body/filter', svc.clock.now()), MAX_BULK));
         if (targets.length > MAX_BULK) throw invalid('body/filter', `matches more than ${MAX_BULK} vulnerabilities; narrow it`);
-        return triage(svc, actorOf(request), project, targets, changeOf(change));
+        return triage(svc, actorOf(request), project, targets, changeOf(change, svc.clock.now()));
       },
     );
 
