@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { JobsTables } from '../jobs/tables.js';
 import type { RiskTables } from '../../risk/tables.js';
 import type { SlaTables } from '../../sla/tables.js';
 import type { NotifyTables } from '../../notify/tables.js';
@@ -118,7 +119,7 @@ export interface AuditEventsTable {
 }
 
 /** Every table: the platform's own, plus each module's (modules keep their table types in their folder). */
-export interface Database extends VulnsTables, RiskTables, SlaTables, NotifyTables {
+export interface Database extends VulnsTables, RiskTables, SlaTables, NotifyTables, JobsTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
