@@ -60,6 +60,10 @@ describeEachDatabase('SLA clocks, due dates and aging filters (simulated time)',
   test('a high vulnerability first detected on day 0 is due on day 30 and breached on day 31', async () => {
     await upload('main', report(HIGH));
     assert.deepEqual((await one('High one')).sla, { started_at: DAY0, due_at: at(30), status: 'ok' });
+    // The ingest wrote its notifications in the same transaction: the scan, and what it made new.
+    const [scan] = await notifications('scan.completed');
+    assert.deepEqual([scan.project.path, scan.scan.ref, scan.summary.new], ['acme/api', 'main', 1]);
+    assert.deepEqual((await notifications('vulnerability.new')).map((n) => [n.count, n.vulnerabilities.map((v: { title: string }) => v.title)]), [[1, ['High one']]]);
     assert.deepEqual(await scanSla(t.svc), { breached: 0, dueSoon: 0 });
     t.clock.set(at(23));
     assert.equal((await one('High one')).sla.status, 'due_soon');
@@ -98,6 +102,7 @@ describeEachDatabase('SLA clocks, due dates and aging filters (simulated time)',
     await upload('main', report(HIGH, CRITICAL));
     const back = await one('High one');
     assert.equal(back.state, 'detected');
+    assert.deepEqual((await notifications('vulnerability.reopened')).map((n) => n.vulnerabilities.map((v: { title: string }) => v.title)), [['High one']]);
     assert.deepEqual(back.sla, { started_at: at(45), due_at: at(75), status: 'ok' });
 
     const changed = await owner.patch(`/api/v1/projects/${projectId}/sla-policy`, { reopen_restarts: false });

@@ -328,10 +328,8 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
 
 /** The outbox events of one ingest: the scan, and what it made new, reopened or resolved (in the same transaction). */
 async function notifyIngest(trx: Trx, now: string, project: Project, what: { scanId: number; ref: string; summary: ScanSummary; fresh: number[]; reopened: number[]; resolved: number[] }): Promise<void> {
-  const listed = async (ids: number[]): Promise<NotifiedVulnerability[]> => {
-    const rows = ids.length === 0 ? [] : await trx.selectFrom('vulnerabilities').select(['id', 'title', 'severity', 'state', 'primary_identifier']).where('id', 'in', ids.slice(0, LISTED_PER_EVENT)).orderBy('id').execute();
-    return rows;
-  };
+  const listed = (ids: number[]): Promise<NotifiedVulnerability[]> =>
+    trx.selectFrom('vulnerabilities').select(['id', 'title', 'severity', 'state', 'primary_identifier']).where('id', 'in', ids.slice(0, LISTED_PER_EVENT)).orderBy('id').execute();
   const scan = { id: what.scanId, ref: what.ref };
   const about = async (kind: NotificationKind, ids: number[]): Promise<NotificationEvent[]> =>
     ids.length === 0 ? [] : [{ kind, projectId: project.id, projectPath: project.fullPath, payload: { scan, count: ids.length, vulnerabilities: await listed(ids) } }];
