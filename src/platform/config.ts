@@ -33,6 +33,16 @@ export interface Config {
   /** Largest feed file accepted after decompression. */
   maxFeedBytes: number;
   feedTimeoutSeconds: number;
+  /** Where users reach Vigil (links in notifications); null: notifications carry no links. */
+  publicUrl: string | null;
+  /** `smtp://user:pass@host:port` (or smtps://); null: e-mail notifications are off. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Hosts (`host` or `host:port`) that webhooks may reach although they are loopback, private or link-local. */
+  webhookAllowHosts: string[];
+  webhookTimeoutSeconds: number;
+  /** Attempts per webhook or e-mail delivery before it is marked failed. */
+  notifyMaxAttempts: number;
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +73,22 @@ function url(env: Env, name: string): string | null {
   return raw;
 }
 
+function smtpUrl(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  if (!/^smtps?:\/\/\S+$/i.test(raw)) throw new ConfigError(`${name} must be an smtp:// or smtps:// URL, got "${raw.replace(/\/\/[^@/]*@/, '//…@')}"`);
+  return raw;
+}
+
+/** `a.example, 127.0.0.1:8080, [::1]` → lower-cased entries; anything else is refused rather than silently ignored. */
+function hostList(env: Env, name: string): string[] {
+  const entries = (env[name] ?? '').split(',').map((e) => e.trim().toLowerCase()).filter((e) => e !== '');
+  for (const entry of entries) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(:\d{1,5})?$/.test(entry)) throw new ConfigError(`${name}: "${entry}" is not a host or host:port`);
+  }
+  return entries;
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || null;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -91,5 +117,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     feedRefreshHours: integer(env, 'VIGIL_FEED_REFRESH_HOURS', 24, 1, 24 * 30),
     maxFeedBytes: integer(env, 'VIGIL_MAX_FEED_BYTES', 512 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
     feedTimeoutSeconds: integer(env, 'VIGIL_FEED_TIMEOUT_SECONDS', 300, 1, 24 * 3600),
+    publicUrl: url(env, 'VIGIL_PUBLIC_URL')?.replace(/\/+$/, '') ?? null,
+    smtpUrl: smtpUrl(env, 'VIGIL_SMTP_URL'),
+    mailFrom: env.VIGIL_MAIL_FROM?.trim() || 'vigil@localhost',
+    webhookAllowHosts: hostList(env, 'VIGIL_WEBHOOK_ALLOW_HOSTS'),
+    webhookTimeoutSeconds: integer(env, 'VIGIL_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 300),
+    notifyMaxAttempts: integer(env, 'VIGIL_NOTIFY_MAX_ATTEMPTS', 6, 1, 20),
   };
 }

@@ -3,15 +3,15 @@ import { countUsers } from './auth/users.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { openServices } from './services.js';
-import { startFeedRefresh } from '../risk/feeds/refresh.js';
+import { startBackground } from './background.js';
 
 /** `npm start` / `vigil serve`: migrate, listen, and shut down cleanly on SIGINT/SIGTERM. */
 export async function serve(config: Config): Promise<FastifyInstance> {
   const svc = await openServices(config);
   const app = await buildApp(svc);
-  const refresh = startFeedRefresh(svc);
+  const jobs = await startBackground(svc);
   app.addHook('onClose', async () => {
-    await refresh.stop();
+    await jobs.stop();
     await svc.close();
   });
   await app.listen({ port: config.port, host: config.host });

@@ -97,6 +97,25 @@ const expected: Record<string, Minimum> = {
   'GET /api/v1/vulnerabilities/:id/issue-links': 'project:reporter',
   'POST /api/v1/vulnerabilities/:id/issue-links': 'project:developer',
   'DELETE /api/v1/vulnerabilities/:id/issue-links/:linkId': 'project:developer',
+  'GET /api/v1/groups/:group/webhooks': 'group:owner',
+  'POST /api/v1/groups/:group/webhooks': 'group:owner',
+  'GET /api/v1/groups/:group/webhooks/:webhookId': 'group:owner',
+  'PATCH /api/v1/groups/:group/webhooks/:webhookId': 'group:owner',
+  'DELETE /api/v1/groups/:group/webhooks/:webhookId': 'group:owner',
+  'GET /api/v1/groups/:group/webhooks/:webhookId/deliveries': 'group:owner',
+  'POST /api/v1/groups/:group/webhooks/:webhookId/deliveries/:deliveryId/redeliver': 'group:owner',
+  'POST /api/v1/groups/:group/webhooks/:webhookId/test': 'group:owner',
+  'GET /api/v1/projects/:project/webhooks': 'project:maintainer',
+  'POST /api/v1/projects/:project/webhooks': 'project:maintainer',
+  'GET /api/v1/projects/:project/webhooks/:webhookId': 'project:maintainer',
+  'PATCH /api/v1/projects/:project/webhooks/:webhookId': 'project:maintainer',
+  'DELETE /api/v1/projects/:project/webhooks/:webhookId': 'project:maintainer',
+  'GET /api/v1/projects/:project/webhooks/:webhookId/deliveries': 'project:maintainer',
+  'POST /api/v1/projects/:project/webhooks/:webhookId/deliveries/:deliveryId/redeliver': 'project:maintainer',
+  'POST /api/v1/projects/:project/webhooks/:webhookId/test': 'project:maintainer',
+  'GET /api/v1/user/notifications': 'signed-in',
+  'PATCH /api/v1/user/notifications': 'signed-in',
+  'GET /api/v1/user/notifications/emails': 'signed-in',
   'GET /api/v1/formats': 'anyone',
   'GET /api/v1/formats/generic.schema.json': 'anyone',
 };
@@ -126,6 +145,8 @@ const params: Record<string, string> = {
   ':id': '999999',
   ':commentId': '999999',
   ':linkId': '999999',
+  ':webhookId': '999999',
+  ':deliveryId': '999999',
   ':feed': 'epss',
   ':cve': 'CVE-2021-44228',
   '*': 'some/page',
@@ -134,7 +155,7 @@ const params: Record<string, string> = {
 function concreteUrl(url: string, vulnerabilityId: number): string {
   // Resources reached through their own id must exist, or every persona would simply get 404.
   const id = url.startsWith('/api/v1/vulnerabilities/') ? String(vulnerabilityId) : params[':id']!;
-  return url.replace(/:group|:project|:user|:id|:commentId|:linkId|:feed|:cve|\*/g, (p) => (p === ':id' ? id : params[p]!));
+  return url.replace(/:group|:project|:user|:id|:commentId|:linkId|:webhookId|:deliveryId|:feed|:cve|\*/g, (p) => (p === ':id' ? id : params[p]!));
 }
 
 function minimumOf(access: Access): Minimum {

@@ -41,12 +41,29 @@ describe('loadConfig defaults', () => {
       feedRefreshHours: 24,
       maxFeedBytes: 512 * 1024 * 1024,
       feedTimeoutSeconds: 300,
+      publicUrl: null,
+      smtpUrl: null,
+      mailFrom: 'vigil@localhost',
+      webhookAllowHosts: [],
+      webhookTimeoutSeconds: 10,
+      notifyMaxAttempts: 6,
     });
   });
 
   test('feed URLs must be http(s)', () => {
     assert.equal(configWith({ VIGIL_EPSS_URL: 'https://epss.empiricalsecurity.com/epss_scores-current.csv.gz' }).epssUrl, 'https://epss.empiricalsecurity.com/epss_scores-current.csv.gz');
     assert.throws(() => configWith({ VIGIL_KEV_URL: 'file:///etc/passwd' }), /VIGIL_KEV_URL must be an http\(s\) URL/);
+  });
+
+  test('notification settings: SMTP and public URLs, the webhook allow-list', () => {
+    const config = configWith({ VIGIL_SMTP_URL: 'smtp://u:p@mail.example.com:587', VIGIL_PUBLIC_URL: 'https://vigil.example.com/', VIGIL_WEBHOOK_ALLOW_HOSTS: ' 127.0.0.1, Hooks.Internal:8443 ,[::1]' });
+    assert.equal(config.smtpUrl, 'smtp://u:p@mail.example.com:587');
+    assert.equal(config.publicUrl, 'https://vigil.example.com');
+    assert.deepEqual(config.webhookAllowHosts, ['127.0.0.1', 'hooks.internal:8443', '[::1]']);
+    // The error does not repeat the SMTP password.
+    assert.throws(() => configWith({ VIGIL_SMTP_URL: 'http://u:secret@mail' }), (e: unknown) => e instanceof ConfigError && /VIGIL_SMTP_URL must be an smtp/.test(e.message) && !e.message.includes('secret'));
+    assert.throws(() => configWith({ VIGIL_WEBHOOK_ALLOW_HOSTS: 'http://x/' }), /VIGIL_WEBHOOK_ALLOW_HOSTS: "http:\/\/x\/" is not a host or host:port/);
+    assert.throws(() => configWith({ VIGIL_WEBHOOK_TIMEOUT_SECONDS: '0' }), /VIGIL_WEBHOOK_TIMEOUT_SECONDS must be between 1 and 300/);
   });
 
   test('empty and blank values count as unset', () => {

@@ -1,4 +1,4 @@
-import { HOUR, MINUTE } from '../../platform/clock.js';
+import { HOUR } from '../../platform/clock.js';
 import type { Services } from '../../platform/context.js';
 import { FeedError } from './feed-error.js';
 import { importEpss } from './import-epss.js';
@@ -7,7 +7,6 @@ import { latestAttempt, type FeedImport, type FeedName } from './imports.js';
 
 /** A failed download is tried again after an hour rather than a whole refresh period. */
 const RETRY_AFTER_FAILURE = HOUR;
-const TICK = 10 * MINUTE;
 export const REFRESH_ACTOR = 'scheduled refresh';
 
 /** Pure: is a feed due, given its last import attempt? */
@@ -36,22 +35,4 @@ export async function refreshFeeds(svc: Services): Promise<FeedImport[]> {
     }
   }
   return done;
-}
-
-/** Runs the refresh now and every ten minutes until stopped (only when a feed URL is configured). */
-export function startFeedRefresh(svc: Services): { stop(): Promise<void> } {
-  if (!svc.config.epssUrl && !svc.config.kevUrl) return { stop: async () => {} };
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = running.then(() => refreshFeeds(svc)).catch((error) => svc.log.error({ err: error }, 'feed refresh crashed'));
-  };
-  const timer = setInterval(tick, TICK);
-  timer.unref();
-  tick();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
 }

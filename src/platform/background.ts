@@ -1,0 +1,36 @@
+import { dispatchOutbox } from '../notify/dispatch.js';
+import { sendDailyDigests } from '../notify/digest.js';
+import { deliverDueEmails } from '../notify/email-delivery.js';
+import { deliverDueWebhooks } from '../notify/webhook-delivery.js';
+import { refreshFeeds } from '../risk/feeds/refresh.js';
+import { expireAcceptances } from '../sla/acceptance.js';
+import { scanSla } from '../sla/scan.js';
+import type { Services } from './context.js';
+import { createJobQueue, type JobQueue } from './jobs/index.js';
+
+/**
+ * The background work of every module, as scheduled jobs (the composition root for jobs, as http/app.ts is for
+ * routes). Each job is idempotent and claims its rows in the database, so several servers may run them on
+ * PostgreSQL and a restart resumes where the database says.
+ */
+export const BACKGROUND_JOBS: readonly { name: string; everyMinutes: number; run(svc: Services): Promise<unknown> }[] = [
+  { name: 'notify.deliver', everyMinutes: 1, run: async (svc) => { await dispatchOutbox(svc); await deliverDueWebhooks(svc); await deliverDueEmails(svc); } },
+  { name: 'sla.scan', everyMinutes: 5, run: scanSla },
+  { name: 'sla.acceptance-expiry', everyMinutes: 10, run: expireAcceptances },
+  { name: 'feeds.refresh', everyMinutes: 60, run: refreshFeeds },
+  { name: 'notify.digest', everyMinutes: 60, run: sendDailyDigests },
+];
+
+export async function startBackground(svc: Services): Promise<JobQueue> {
+  const queue = createJobQueue(svc);
+  await queue.start();
+  for (const job of BACKGROUND_JOBS) {
+    await queue.work(job.name, async () => {
+      await job.run(svc);
+    });
+    await queue.schedule(job.name, job.everyMinutes);
+    // And once now: a server that just started (or a queue that just drained) does not wait for the next period.
+    await queue.send(job.name, {}, { singletonKey: job.name });
+  }
+  return queue;
+}
