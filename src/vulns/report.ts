@@ -39,6 +39,9 @@ export interface VulnerabilityFilter {
   riskMin?: number;
   /** SLA status of open vulnerabilities at the given moment. */
   sla?: { statuses: SlaStatus[]; now: string };
+  /** First detected before this moment (age filters: "older than 90 days"). */
+  detectedBefore?: string;
+  detectedAfter?: string;
 }
 
 export const SORTS = ['severity', 'risk', 'due_date', 'first_detected', 'last_detected'] as const;
@@ -121,6 +124,8 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
   if (filter.ssvc?.length) q = q.where('vulnerability_risk.ssvc', 'in', filter.ssvc);
   if (filter.riskMin !== undefined) q = q.where('vulnerability_risk.risk_score', '>=', filter.riskMin);
   if (filter.sla?.statuses.length) q = q.where(slaFilter(filter.sla.statuses, filter.sla.now));
+  if (filter.detectedBefore) q = q.where('vulnerabilities.first_detected_at', '<', filter.detectedBefore);
+  if (filter.detectedAfter) q = q.where('vulnerabilities.first_detected_at', '>=', filter.detectedAfter);
   if (filter.location) {
     const text = filter.location;
     q = q.where((eb) => eb.or([containsText('vulnerabilities.file', text), containsText('vulnerabilities.package_name', text)]));

@@ -173,6 +173,8 @@ describeEachDatabase('SLA clocks, due dates and aging filters (simulated time)',
     // it had then, not by the day-75 one its reopen gave it.
     assert.equal(body.mttr_days.high, 33);
     assert.deepEqual(body.compliance, { met: 0, missed: 2, percent: 0 });
+    assert.deepEqual((await list('&min_age_days=60')).map((v) => v.title), ['High one']);
+    assert.deepEqual((await list('&max_age_days=40&sort=first_detected')).map((v) => v.title), ['Critical one']);
     const group = await owner.get('/api/v1/groups/acme/sla-figures');
     assert.equal(group.body.open, body.open);
     assert.equal((await owner.get(`/api/v1/projects/${projectId}/sla-figures?period_days=0`)).status, 400);

@@ -7,6 +7,7 @@ import { Closed, Line, NoQuery, PageOf, PageQuery, pageOf, Ref, Text } from '../
 import { explainVulnerabilityRisk } from '../../risk/explain.js';
 import { explanationJson } from '../../risk/json.js';
 import { SSVC_DECISIONS } from '../../risk/ssvc/index.js';
+import { DAY } from '../../platform/clock.js';
 import { toDbTime } from '../../platform/db/time.js';
 import { SLA_STATUSES, type SlaStatus } from '../../sla/policy.js';
 import { compareRefs } from '../compare.js';
@@ -94,6 +95,8 @@ const FilterFields = {
   ssvc: List(`comma-separated SSVC decisions: ${SSVC_DECISIONS.map(ssvcParam).join(', ')}`),
   risk_min: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
   sla: List(`comma-separated SLA status of open vulnerabilities: ${SLA_STATUSES.join(', ')}`),
+  min_age_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 36500, description: 'first detected at least this many days ago' })),
+  max_age_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 36500, description: 'first detected at most this many days ago' })),
 };
 
 /** "track*" is awkward in a URL, so the parameter spells it track_star. */
@@ -130,6 +133,8 @@ function filterOf(q: Static<typeof ListQuery> | Partial<Static<typeof ListQuery>
     ...(ssvc && { ssvc }),
     ...(q.risk_min !== undefined && { riskMin: q.risk_min }),
     ...(sla && { sla: { statuses: sla, now: toDbTime(now) } }),
+    ...(q.min_age_days !== undefined && { detectedBefore: toDbTime(new Date(now.getTime() - q.min_age_days * DAY)) }),
+    ...(q.max_age_days !== undefined && { detectedAfter: toDbTime(new Date(now.getTime() - q.max_age_days * DAY)) }),
   };
 }
 
