@@ -29,6 +29,11 @@ const RANGES: [string, number, 'ipv4' | 'ipv6', string][] = [
   ['169.254.0.0', 16, 'ipv4', 'a link-local address (169.254.0.0/16)'],
   ['172.16.0.0', 12, 'ipv4', 'a private address (172.16.0.0/12)'],
   ['192.168.0.0', 16, 'ipv4', 'a private address (192.168.0.0/16)'],
+  ['192.0.0.0', 24, 'ipv4', 'an IETF protocol assignment (192.0.0.0/24)'],
+  ['192.0.2.0', 24, 'ipv4', 'a documentation address (192.0.2.0/24)'],
+  ['198.18.0.0', 15, 'ipv4', 'a benchmarking address (198.18.0.0/15)'],
+  ['198.51.100.0', 24, 'ipv4', 'a documentation address (198.51.100.0/24)'],
+  ['203.0.113.0', 24, 'ipv4', 'a documentation address (203.0.113.0/24)'],
   ['224.0.0.0', 4, 'ipv4', 'a multicast address (224.0.0.0/4)'],
   ['240.0.0.0', 4, 'ipv4', 'a reserved or broadcast address (240.0.0.0/4)'],
   ['::', 128, 'ipv6', 'the unspecified address (::)'],
@@ -37,6 +42,7 @@ const RANGES: [string, number, 'ipv4' | 'ipv6', string][] = [
   ['fe80::', 10, 'ipv6', 'a link-local address (fe80::/10)'],
   ['fc00::', 7, 'ipv6', 'a unique local (private) address (fc00::/7)'],
   ['ff00::', 8, 'ipv6', 'a multicast address (ff00::/8)'],
+  ['2001:db8::', 32, 'ipv6', 'a documentation address (2001:db8::/32)'],
 ];
 
 const ranges = RANGES.map(([network, prefix, type, reason]) => {
@@ -45,14 +51,33 @@ const ranges = RANGES.map(([network, prefix, type, reason]) => {
   return { list, type, reason };
 });
 
-/** `::ffff:10.0.0.1` (also written `::ffff:a00:1`) reaches 10.0.0.1: judge the IPv4 address it carries. */
+/**
+ * IPv6 addresses that carry an IPv4 one reach it: `::ffff:10.0.0.1` (mapped), `64:ff9b::a00:1` and `64:ff9b:1::…`
+ * (NAT64, on IPv6-only networks), `2002:a00:1::` (6to4). Judge the IPv4 address they carry.
+ */
 function unmapped(address: string): string {
-  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (dotted) return dotted[1]!;
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!hex) return address;
-  const [high, low] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
-  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  if (!net.isIPv6(address)) return address;
+  const words = expand(address);
+  const v4 = (high: number, low: number) => [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) return v4(words[6]!, words[7]!);
+  if (words[0] === 0x64 && words[1] === 0xff9b && (words.slice(2, 6).every((w) => w === 0) || words[2] === 1)) return v4(words[6]!, words[7]!);
+  if (words[0] === 0x2002) return v4(words[1]!, words[2]!);
+  return address;
+}
+
+/** The eight 16-bit words of an IPv6 address (a trailing dotted IPv4 part included). */
+function expand(address: string): number[] {
+  let text = address.toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const middle = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
+  return [...left, ...middle, ...right].map((w) => parseInt(w, 16));
 }
 
 /** Why webhooks may not reach this IP address, or null when it is a public address. */
@@ -101,7 +126,8 @@ export async function resolveWebhookUrl(raw: string, allow: readonly string[], l
     for (const { address } of addresses) {
       const problem = addressProblem(address);
       if (problem && !allowed(allow, unmapped(address).toLowerCase(), port)) {
-        const what = literal ? address : `${host} resolves to ${address}, which`;
+        // The resolved address is not repeated: the message would map internal names to internal addresses.
+        const what = literal ? address : `${host} resolves to an address that`;
         throw new UrlRefused(`${what} is ${problem}: webhooks may not reach it (an administrator can allow the host with VIGIL_WEBHOOK_ALLOW_HOSTS)`);
       }
     }

@@ -13,7 +13,7 @@ async function sendOne(svc: Services, id: number): Promise<AttemptResult> {
   const row = await svc.db.kysely
     .selectFrom('webhook_deliveries as d')
     .leftJoin('webhooks as w', 'w.id', 'd.webhook_id')
-    .select(['d.id', 'd.kind', 'd.url', 'd.request_body', 'w.secret', 'w.active'])
+    .select(['d.id', 'd.kind', 'w.url', 'd.request_body', 'w.secret', 'w.active'])
     .where('d.id', '=', id)
     .executeTakeFirstOrThrow();
   if (row.secret === null) return { ok: false, statusCode: null, error: 'the webhook was deleted', permanent: true, durationMs: 0 };
@@ -25,7 +25,8 @@ async function sendOne(svc: Services, id: number): Promise<AttemptResult> {
     [TIMESTAMP_HEADER]: String(timestamp),
     [SIGNATURE_HEADER]: signature(row.secret, timestamp, row.request_body),
   };
-  return postWebhook(row.url, row.request_body, headers, { allow: svc.config.webhookAllowHosts, timeoutMs: svc.config.webhookTimeoutSeconds * 1000 });
+  // The webhook's URL now, not the one it had when the event was queued: a moved receiver must not get retries.
+  return postWebhook(row.url!, row.request_body, headers, { allow: svc.config.webhookAllowHosts, timeoutMs: svc.config.webhookTimeoutSeconds * 1000 });
 }
 
 /** Sends every due webhook delivery (a scheduled job; safe to run in several processes at once). */

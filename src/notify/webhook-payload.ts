@@ -30,7 +30,7 @@ function slackMessage(event: StoredEvent, publicUrl: string | null) {
   const project = event.payload.project;
   const heading = project ? `*${linked(link.project(project.path), title)}*` : mrkdwn(title);
   return {
-    text: title,
+    text: mrkdwn(title),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: heading } },
       ...(list.length > 0 ? [{ type: 'section', text: { type: 'mrkdwn', text: list.join('\n') } }] : []),

@@ -14,12 +14,29 @@ import { createJobQueue, type JobQueue } from './jobs/index.js';
  * PostgreSQL and a restart resumes where the database says.
  */
 export const BACKGROUND_JOBS: readonly { name: string; everyMinutes: number; run(svc: Services): Promise<unknown> }[] = [
-  { name: 'notify.deliver', everyMinutes: 1, run: async (svc) => { await dispatchOutbox(svc); await deliverDueWebhooks(svc); await deliverDueEmails(svc); } },
+  { name: 'notify.deliver', everyMinutes: 1, run: (svc) => eachStep(svc, [dispatchOutbox, deliverDueWebhooks, deliverDueEmails]) },
   { name: 'sla.scan', everyMinutes: 5, run: scanSla },
   { name: 'sla.acceptance-expiry', everyMinutes: 10, run: expireAcceptances },
   { name: 'feeds.refresh', everyMinutes: 60, run: refreshFeeds },
   { name: 'notify.digest', everyMinutes: 60, run: sendDailyDigests },
 ];
+
+/**
+ * Runs the steps in order (deliveries right after the dispatch that created them), each on its own: a failing step —
+ * a poison event, an SMTP outage — is logged and does not hold up the others. Fails the job if any step failed.
+ */
+async function eachStep(svc: Services, steps: readonly ((svc: Services) => Promise<unknown>)[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step(svc);
+    } catch (error) {
+      svc.log.error({ err: error, step: step.name }, 'background step failed');
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
+}
 
 export async function startBackground(svc: Services): Promise<JobQueue> {
   const queue = createJobQueue(svc);

@@ -3,6 +3,7 @@ import { chunks } from '../platform/db/batch.js';
 import type { DialectName } from '../platform/db/connect.js';
 import type { Database } from '../platform/db/schema.js';
 import { refreshSla } from './refresh.js';
+import { recordReopens } from './resolutions.js';
 
 /** The SLA side of one ingest: what started or restarted a clock, then one set-based refresh at the end. */
 export interface IngestSla {
@@ -31,9 +32,7 @@ export function ingestSla(trx: Kysely<Database>, dialect: DialectName, projectId
       }
       return first;
     },
-    reopened: async (ids) => {
-      for (const part of chunks(ids)) await trx.updateTable('vulnerability_sla').set({ reopened_at: now }).where('vulnerability_id', 'in', part).execute();
-    },
+    reopened: (ids) => recordReopens(trx, ids, now),
     refresh: async (ids) => {
       if (ids.length > 0) await refreshSla(trx, dialect, { kind: 'ids', ids });
     },

@@ -52,8 +52,13 @@ async function projectsOf(db: Db, scope: SlaScope): Promise<{ id: number; fullPa
     const prefix = `${pathKey(scope.fullPath)}/`;
     query = query.where(sql`substr(lower(full_path), 1, ${prefix.length})`, '=', prefix);
   } else {
-    if (scope.ids.length === 0) return [];
-    query = query.where('id', 'in', db.selectFrom('vulnerability_sla').select('project_id').distinct().where('vulnerability_id', 'in', [...scope.ids]));
+    // In chunks: a first scan can bring hundreds of thousands of ids, more than either database binds at once.
+    const projectIds = new Set<number>();
+    for (const part of chunks(scope.ids)) {
+      for (const row of await db.selectFrom('vulnerability_sla').select('project_id').distinct().where('vulnerability_id', 'in', part).execute()) projectIds.add(row.project_id);
+    }
+    if (projectIds.size === 0) return [];
+    query = query.where('id', 'in', [...projectIds]);
   }
   return (await query.execute()).map((p) => ({ id: p.id, fullPath: p.full_path }));
 }

@@ -11,3 +11,8 @@ export async function recordResolutions(trx: Kysely<Database>, ids: readonly num
       WHERE s.vulnerability_id IN (${sql.join(part)})`.execute(trx);
   }
 }
+
+/** A person (or a rescan) brought these back after they were resolved: the clock may restart (policy permitting). */
+export async function recordReopens(trx: Kysely<Database>, ids: readonly number[], now: string): Promise<void> {
+  for (const part of chunks(ids)) await trx.updateTable('vulnerability_sla').set({ reopened_at: now }).where('vulnerability_id', 'in', part).execute();
+}

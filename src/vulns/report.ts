@@ -39,7 +39,7 @@ export interface VulnerabilityFilter {
   riskMin?: number;
   /** SLA status of open vulnerabilities at the given moment. */
   sla?: { statuses: SlaStatus[]; now: string };
-  /** First detected before this moment (age filters: "older than 90 days"). */
+  /** First detected at or before this moment (age filters: "at least 90 days old"). */
   detectedBefore?: string;
   detectedAfter?: string;
 }
@@ -124,7 +124,7 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
   if (filter.ssvc?.length) q = q.where('vulnerability_risk.ssvc', 'in', filter.ssvc);
   if (filter.riskMin !== undefined) q = q.where('vulnerability_risk.risk_score', '>=', filter.riskMin);
   if (filter.sla?.statuses.length) q = q.where(slaFilter(filter.sla.statuses, filter.sla.now));
-  if (filter.detectedBefore) q = q.where('vulnerabilities.first_detected_at', '<', filter.detectedBefore);
+  if (filter.detectedBefore) q = q.where('vulnerabilities.first_detected_at', '<=', filter.detectedBefore);
   if (filter.detectedAfter) q = q.where('vulnerabilities.first_detected_at', '>=', filter.detectedAfter);
   if (filter.location) {
     const text = filter.location;

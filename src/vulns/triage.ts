@@ -8,7 +8,7 @@ import type { Project } from '../platform/namespaces/model.js';
 import { rescoreIds } from '../risk/rescore.js';
 import { recordAcceptance } from '../sla/acceptance.js';
 import { refreshSla } from '../sla/refresh.js';
-import { recordResolutions } from '../sla/resolutions.js';
+import { recordReopens, recordResolutions } from '../sla/resolutions.js';
 import type { Severity } from './model.js';
 import type { DismissalReason, VulnerabilityState } from './triage-states.js';
 
@@ -47,9 +47,16 @@ export async function triage(svc: Services, actor: Actor, project: Project | nul
             .where('id', 'in', moving.map((r) => r.id))
             .execute();
         }
+        const movingIds = moving.map((r) => r.id);
         const accepted = change.state === 'dismissed' && change.reason === 'acceptable_risk' ? { expiresAt: change.expiresAt ?? null } : null;
-        await recordAcceptance(trx, moving.map((r) => r.id), accepted, svc.clock.now());
-        if (change.state === 'resolved') await recordResolutions(trx, moving.map((r) => r.id), now);
+        // Accepting again (all rows) extends an acceptance; any other decision ends the moving rows' acceptance.
+        await recordAcceptance(trx, accepted ? rows.map((r) => r.id) : movingIds, accepted, svc.clock.now());
+        if (change.state === 'resolved') await recordResolutions(trx, movingIds, now);
+        const reopened = moving.filter((r) => r.state === 'resolved' && (change.state === 'detected' || change.state === 'confirmed')).map((r) => r.id);
+        if (reopened.length > 0) {
+          await recordReopens(trx, reopened, now);
+          await refreshSla(trx, svc.db.dialect, { kind: 'ids', ids: reopened });
+        }
         for (const r of moving) events.push({ row: r, kind: 'state', from: r.state, to: change.state, reason, comment: change.comment });
       } else {
         await trx

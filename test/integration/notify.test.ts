@@ -178,7 +178,7 @@ describeEachDatabase('notification delivery', (use) => {
       ['http://169.254.169.254/latest/meta-data/', /^169\.254\.169\.254 is a cloud metadata address: webhooks may not reach it/],
       ['http://10.0.0.1/hook', /^10\.0\.0\.1 is a private address \(10\.0\.0\.0\/8\)/],
       ['ftp://x/hook', /^must use http or https, not ftp$/],
-      ['http://localhost:9/hook', /^localhost resolves to (127\.0\.0\.1|::1), which is (a|the) loopback address/],
+      ['http://localhost:9/hook', /^localhost resolves to an address that is (a|the) loopback address/],
       ['http://[fe80::1]/', /^fe80::1 is a link-local address \(fe80::\/10\)/],
       ['http://user:pw@example.com/', /must not contain a user name or password/],
     ];

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { after, before, test } from 'node:test';
 import { HOUR } from '../../src/platform/clock.js';
 import { refreshDue, refreshFeeds } from '../../src/risk/feeds/refresh.js';
+import { feedStatus } from '../../src/risk/feeds/status.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { EPSS_EXCERPT } from '../support/fixtures.js';
@@ -63,6 +64,9 @@ describeEachDatabase('scheduled feed refresh', (use) => {
     t.clock.advance(24 * HOUR);
     const later = await refreshFeeds(t.svc);
     assert.deepEqual(later.map((i) => [i.feed, i.status]), [['epss', 'unchanged']]);
+    // The status every signed-in user reads names the mirror, never the credentials it may need.
+    const withCredentials = { ...t.svc, config: { ...t.svc.config, epssUrl: 'https://svc:Tok3n@mirror.example/epss.csv.gz' } };
+    assert.equal((await feedStatus(withCredentials, 'epss')).refreshUrl, 'https://mirror.example/epss.csv.gz');
     const attempts = await use().kysely.selectFrom('feed_imports').select(['feed', 'status']).orderBy('id').execute();
     assert.deepEqual(attempts.map((a) => `${a.feed}:${a.status}`), ['epss:complete', 'kev:rejected', 'kev:rejected', 'epss:unchanged', 'kev:rejected']);
   });

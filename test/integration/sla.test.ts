@@ -4,6 +4,7 @@ import { DAY } from '../../src/platform/clock.js';
 import { clockStartOf, dueAtOf, type SlaPolicy } from '../../src/sla/policy.js';
 import { effectiveProjectPolicy } from '../../src/sla/store.js';
 import { scanSla } from '../../src/sla/scan.js';
+import { refreshSla } from '../../src/sla/refresh.js';
 import { expireAcceptances } from '../../src/sla/acceptance.js';
 import type { Severity } from '../../src/vulns/model.js';
 import { describeEachDatabase } from '../support/databases.js';
@@ -150,8 +151,19 @@ describeEachDatabase('SLA clocks, due dates and aging filters (simulated time)',
     const sent = await notifications('acceptance.expired');
     assert.deepEqual(sent.map((n) => n.vulnerabilities.map((v: { title: string }) => v.title)), [['Critical one']]);
 
+    // Accepting again extends it (the state does not change, the review date does).
+    await owner.post(`/api/v1/vulnerabilities/${critical.id}/triage`, { state: 'dismissed', reason: 'acceptable_risk', comment: 'until the new VPN', expires_at: at(58) });
+    assert.equal(await expireAcceptances(t.svc), 0);
+    const extended = await owner.post(`/api/v1/vulnerabilities/${critical.id}/triage`, { state: 'dismissed', reason: 'acceptable_risk', comment: 'another week', expires_at: at(63) });
+    assert.deepEqual(extended.body, { changed: 0, unchanged: 1 });
+    t.clock.set(at(59));
+    assert.equal(await expireAcceptances(t.svc), 0, 'the later date holds');
+    t.clock.set(at(63));
+    assert.equal(await expireAcceptances(t.svc), 1);
+
     // Without an explicit date the policy's period applies.
     await owner.patch(`/api/v1/projects/${projectId}/sla-policy`, { acceptance_days: 10 });
+    t.clock.set(at(56));
     await owner.post(`/api/v1/vulnerabilities/${critical.id}/triage`, { state: 'dismissed', reason: 'acceptable_risk', comment: 'again' });
     t.clock.set(at(65));
     assert.equal(await expireAcceptances(t.svc), 0);
@@ -174,10 +186,26 @@ describeEachDatabase('SLA clocks, due dates and aging filters (simulated time)',
     assert.equal(body.mttr_days.high, 33);
     assert.deepEqual(body.compliance, { met: 0, missed: 2, percent: 0 });
     assert.deepEqual((await list('&min_age_days=60')).map((v) => v.title), ['High one']);
+    assert.deepEqual((await list('&min_age_days=66')).map((v) => v.title), ['High one'], 'exactly 66 days old counts as at least 66');
     assert.deepEqual((await list('&max_age_days=40&sort=first_detected')).map((v) => v.title), ['Critical one']);
     const group = await owner.get('/api/v1/groups/acme/sla-figures');
     assert.equal(group.body.open, body.open);
     assert.equal((await owner.get(`/api/v1/projects/${projectId}/sla-figures?period_days=0`)).status, 400);
+  });
+
+  test('a person reopening a resolved vulnerability restarts its clock too', async () => {
+    const high = await one('High one');
+    await owner.post(`/api/v1/vulnerabilities/${high.id}/triage`, { state: 'resolved', comment: 'fixed again' });
+    t.clock.set(at(70));
+    await owner.post(`/api/v1/vulnerabilities/${high.id}/triage`, { state: 'confirmed', comment: 'not fixed after all' });
+    // The project's policy (from the group): reopen restarts, high has 30 days.
+    assert.deepEqual((await one('High one')).sla, { started_at: at(70), due_at: at(100), status: 'ok' });
+    await assertConsistent();
+  });
+
+  test('refreshing more ids than either database binds at once works (a first scan of a big image)', async () => {
+    const ids = Array.from({ length: 70_000 }, (_, i) => 10_000_000 + i);
+    assert.equal(await refreshSla(use().kysely, use().dialect, { kind: 'ids', ids }), 0);
   });
 
   test('the report sorts by due date, soonest first, vulnerabilities without a deadline last, across pages', async () => {

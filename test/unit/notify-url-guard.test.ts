@@ -62,6 +62,18 @@ describe('addressProblem', () => {
 });
 
 describe('resolveWebhookUrl', () => {
+  test('IPv6 forms that carry an IPv4 address are judged by it: mapped, NAT64, 6to4; and the documentation ranges', () => {
+    assert.equal(addressProblem('64:ff9b::a00:5'), 'a private address (10.0.0.0/8)');
+    assert.equal(addressProblem('64:ff9b::169.254.169.254'), 'a cloud metadata address');
+    assert.equal(addressProblem('64:ff9b:1::a00:5'), 'a private address (10.0.0.0/8)');
+    assert.equal(addressProblem('2002:a9fe:a9fe::1'), 'a cloud metadata address');
+    assert.equal(addressProblem('::ffff:7f00:1'), 'a loopback address (127.0.0.0/8)');
+    assert.equal(addressProblem('198.18.0.1'), 'a benchmarking address (198.18.0.0/15)');
+    assert.equal(addressProblem('2001:db8::1'), 'a documentation address (2001:db8::/32)');
+    assert.equal(addressProblem('64:ff9b::808:808'), null, '8.8.8.8 through NAT64 is public');
+    assert.equal(addressProblem('2606:4700:4700::1111'), null);
+  });
+
   test('a public https URL resolves to every address of its host', async () => {
     const target = await resolveWebhookUrl('https://hooks.example.com/vigil?x=1', [], lookup);
     assert.equal(target.url.toString(), 'https://hooks.example.com/vigil?x=1');
@@ -81,23 +93,23 @@ describe('resolveWebhookUrl', () => {
 
   test('literal and resolved internal addresses are refused with the reason', async () => {
     await refused('http://169.254.169.254/latest/meta-data/', /^169\.254\.169\.254 is a cloud metadata address: webhooks may not reach it \(an administrator can allow the host with VIGIL_WEBHOOK_ALLOW_HOSTS\)$/);
-    await refused('http://metadata.google.internal/computeMetadata/v1/', /^metadata\.google\.internal resolves to 169\.254\.169\.254, which is a cloud metadata address/);
+    await refused('http://metadata.google.internal/computeMetadata/v1/', /^metadata\.google\.internal resolves to an address that is a cloud metadata address/);
     await refused('http://10.0.0.1', /^10\.0\.0\.1 is a private address \(10\.0\.0\.0\/8\)/);
-    await refused('http://localhost:8080/', /^localhost resolves to 127\.0\.0\.1, which is a loopback address \(127\.0\.0\.0\/8\)/);
+    await refused('http://localhost:8080/', /^localhost resolves to an address that is a loopback address \(127\.0\.0\.0\/8\)/);
     await refused('http://[::1]:8080/', /^::1 is the loopback address/);
     await refused('http://[::ffff:a9fe:a9fe]/', /is a cloud metadata address/);
     // One bad address among good ones is enough: the connection could go to any of them.
-    await refused('https://mixed.example.com/', /^mixed\.example\.com resolves to 10\.1\.2\.3, which is a private address/);
+    await refused('https://mixed.example.com/', /^mixed\.example\.com resolves to an address that is a private address/);
     await refused('https://nowhere.example.com/', /^host nowhere\.example\.com does not resolve \(ENOTFOUND\)$/);
   });
 
   test('the allow-list lets named hosts, addresses and ports through, and nothing else', async () => {
     assert.equal((await resolveWebhookUrl('http://127.0.0.1:9999/hook', ['127.0.0.1'], lookup)).addresses[0]!.address, '127.0.0.1');
     assert.ok(await resolveWebhookUrl('https://hooks.internal:8443/', ['hooks.internal:8443'], lookup));
-    await refused('https://hooks.internal:9443/', /hooks\.internal resolves to 10\.20\.30\.40/, ['hooks.internal:8443']);
+    await refused('https://hooks.internal:9443/', /hooks\.internal resolves to an address that is a private address/, ['hooks.internal:8443']);
     assert.ok(await resolveWebhookUrl('http://[::1]/', ['[::1]'], lookup));
     // Allowing 127.0.0.1 does not allow localhost's ::1.
-    await refused('http://localhost/', /resolves to ::1, which is the loopback address/, ['127.0.0.1']);
+    await refused('http://localhost/', /resolves to an address that is the loopback address/, ['127.0.0.1']);
     assert.ok(await resolveWebhookUrl('http://localhost/', ['localhost'], lookup));
     await refused('http://10.0.0.1/', /private address/, ['127.0.0.1']);
   });

@@ -39,13 +39,22 @@ export class MigrationError extends Error {}
 
 /** Applies every pending migration, each in its own transaction; returns the names applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  return migrate(db, (migrator) => migrator.migrateToLatest());
+}
+
+/** Applies pending migrations up to and including `name` (tests of upgrades with data in place). */
+export async function migrateUpTo(db: Db, name: string): Promise<string[]> {
+  return migrate(db, (migrator) => migrator.migrateTo(name));
+}
+
+async function migrate(db: Db, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<string[]> {
   const migrator = new Migrator({
     db: db.kysely,
     provider: new StaticProvider(ddlFor(db.dialect)),
     migrationTableName: 'vigil_migrations',
     migrationLockTableName: 'vigil_migrations_lock',
   });
-  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  const { error, results } = await run(migrator);
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new MigrationError(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,5 +1,6 @@
 import type { Services } from '../../platform/context.js';
 import { currentImport, latestAttempt, type FeedImport, type FeedName } from './imports.js';
+import { sourceLabel } from './source.js';
 
 export interface FeedStatus {
   feed: FeedName;
@@ -23,13 +24,15 @@ export async function feedStatus(svc: Services, feed: FeedName): Promise<FeedSta
   const published = current?.publishedAt ? Date.parse(current.publishedAt) : null;
   const ageHours = published === null ? null : Math.max(0, (svc.clock.now().getTime() - published) / 3_600_000);
   const refreshHours = svc.config.feedRefreshHours;
+  // Shown to every signed-in user: never with the credentials a mirror may need.
+  const refreshUrl = feed === 'epss' ? svc.config.epssUrl : svc.config.kevUrl;
   return {
     feed,
     current,
     lastAttempt,
     ageHours,
     stale: ageHours === null || ageHours > 2 * Math.max(refreshHours, 24),
-    refreshUrl: feed === 'epss' ? svc.config.epssUrl : svc.config.kevUrl,
+    refreshUrl: refreshUrl && sourceLabel(refreshUrl),
     refreshHours,
   };
 }

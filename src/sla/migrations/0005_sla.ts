@@ -47,8 +47,21 @@ export async function up(db: Kysely<unknown>, ddl: Ddl): Promise<void> {
     .execute();
   await db.schema.createIndex('sla_resolutions_project').on('sla_resolutions').columns(['project_id', 'resolved_at']).execute();
 
-  // Existing vulnerabilities keep their detection dates; their due dates appear with the first policy refresh.
-  await sql`insert into vulnerability_sla (vulnerability_id, project_id, detected_at, default_detected_at)
-    select id, project_id, first_detected_at, case when present_on_default = 1 then first_detected_at end from vulnerabilities`.execute(db);
+  // Existing vulnerabilities keep their detection dates and get the deadlines of the default policy as it is at this
+  // version (no policy exists yet): 7/30/90/180 days from the first detection on the default branch, due soon 7 days
+  // before. Written out here rather than imported, so this migration means the same thing forever.
+  await sql`insert into vulnerability_sla (vulnerability_id, project_id, detected_at, default_detected_at, started_at)
+    select id, project_id, first_detected_at, case when present_on_default = 1 then first_detected_at end,
+      case when present_on_default = 1 then first_detected_at end
+    from vulnerabilities`.execute(db);
+  const days = { critical: 7, high: 30, medium: 90, low: 180 };
+  const addDays = (n: number) =>
+    ddl.dialect === 'sqlite'
+      ? sql`strftime('%Y-%m-%dT%H:%M:%fZ', started_at, ${sql.lit(`${n >= 0 ? '+' : ''}${n} days`)})`
+      : sql`to_char(started_at::timestamptz AT TIME ZONE 'UTC' + make_interval(days => ${sql.lit(n)}), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  const by = (before: number) => sql.join(Object.entries(days).map(([severity, n]) => sql`when ${sql.lit(severity)} then ${addDays(n - before)}`), sql` `);
+  const severity = sql`(select v.severity from vulnerabilities v where v.id = vulnerability_sla.vulnerability_id)`;
+  await sql`update vulnerability_sla set due_at = case ${severity} ${by(0)} end, due_soon_at = case ${severity} ${by(7)} end
+    where started_at is not null`.execute(db);
   await db.schema.createIndex('vulnerability_sla_project_due').on('vulnerability_sla').columns(['project_id', 'due_at', 'vulnerability_id']).execute();
 }
