@@ -90,7 +90,7 @@ export async function createWebhook(svc: Services, actor: Actor, scope: WebhookS
       .returningAll()
       .executeTakeFirstOrThrow();
     const webhook = toWebhook(row, scope);
-    await recordAudit(trx, now, actor, { action: 'webhook.create', subjectType: 'webhook', subjectId: webhook.id, scopePath: scope.path, after: webhook });
+    await recordAudit(trx, now, actor, { action: 'webhook.create', subjectType: 'webhook', subjectId: webhook.id, scopePath: scope.path, after: audited(webhook) });
     return { webhook, secret };
   });
 }
@@ -121,7 +121,7 @@ export async function updateWebhook(svc: Services, actor: Actor, scope: WebhookS
       .executeTakeFirst();
     if (!row) throw notFound(`webhook ${id} of ${scope.type} "${scope.path}"`);
     const webhook = toWebhook(row, scope);
-    await recordAudit(trx, now, actor, { action: secret ? 'webhook.rotate_secret' : 'webhook.update', subjectType: 'webhook', subjectId: id, scopePath: scope.path, before: toWebhook(before, scope), after: webhook });
+    await recordAudit(trx, now, actor, { action: secret ? 'webhook.rotate_secret' : 'webhook.update', subjectType: 'webhook', subjectId: id, scopePath: scope.path, before: toWebhook(before, scope), after: audited(webhook) });
     return { webhook, secret };
   });
 }
@@ -132,6 +132,15 @@ export async function deleteWebhook(svc: Services, actor: Actor, scope: WebhookS
   const now = svc.clock.now();
   await svc.db.kysely.transaction().execute(async (trx) => {
     await trx.deleteFrom('webhooks').where('id', '=', before.id).execute();
-    await recordAudit(trx, now, actor, { action: 'webhook.delete', subjectType: 'webhook', subjectId: id, scopePath: scope.path, before: toWebhook(before, scope) });
+    await recordAudit(trx, now, actor, { action: 'webhook.delete', subjectType: 'webhook', subjectId: id, scopePath: scope.path, before: audited(toWebhook(before, scope)) });
   });
+}
+
+/**
+ * A webhook as the append-only audit log keeps it: the URL without its path and query, because incoming-webhook URLs
+ * (Slack's, for one) are bearer secrets that could never be removed from the log once written.
+ */
+function audited(webhook: Webhook): Webhook {
+  const url = new URL(webhook.url);
+  return { ...webhook, url: `${url.protocol}//${url.host}/…` };
 }

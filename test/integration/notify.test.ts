@@ -170,6 +170,11 @@ describeEachDatabase('notification delivery', (use) => {
     assert.equal(shown.body.secret, undefined);
     assert.equal(shown.body.secret_masked, `whsec_…${secret.slice(-4)}`);
     assert.equal(JSON.stringify((await maintainer.get(hooks())).body).includes(secret), false);
+    // The append-only audit log keeps the receiver's host only: an incoming-webhook URL is itself a secret.
+    const audit = await use().kysely.selectFrom('audit_events').select('after_json').where('action', '=', 'webhook.create').where('subject_id', '=', String(webhookId)).executeTakeFirstOrThrow();
+    const receiverUrl = new URL(receiver.url);
+    assert.equal(JSON.parse(audit.after_json!).url, `http://${receiverUrl.host}/…`);
+    assert.equal(audit.after_json!.includes(receiverUrl.pathname), receiverUrl.pathname === '/');
   });
 
   test('bad webhook URLs are refused with the reason, by default and at creation', async () => {
