@@ -12,7 +12,7 @@ import { addMs, toDbTime } from '../platform/db/time.js';
  */
 export type Channel = 'webhook' | 'email';
 
-const TABLES = { webhook: 'webhook_deliveries', email: 'email_deliveries' } as const;
+export const TABLES = { webhook: 'webhook_deliveries', email: 'email_deliveries' } as const;
 
 /** Waits after the 1st, 2nd, … failed attempt; the last one repeats. */
 export const BACKOFF_MS = [1 * MINUTE, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 12 * HOUR];

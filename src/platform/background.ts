@@ -1,6 +1,7 @@
 import { dispatchOutbox } from '../notify/dispatch.js';
 import { sendDailyDigests } from '../notify/digest.js';
 import { deliverDueEmails } from '../notify/email-delivery.js';
+import { purgeNotificationLogs } from '../notify/retention.js';
 import { deliverDueWebhooks } from '../notify/webhook-delivery.js';
 import { refreshFeeds } from '../risk/feeds/refresh.js';
 import { expireAcceptances } from '../sla/acceptance.js';
@@ -19,6 +20,7 @@ export const BACKGROUND_JOBS: readonly { name: string; everyMinutes: number; run
   { name: 'sla.acceptance-expiry', everyMinutes: 10, run: expireAcceptances },
   { name: 'feeds.refresh', everyMinutes: 60, run: refreshFeeds },
   { name: 'notify.digest', everyMinutes: 60, run: sendDailyDigests },
+  { name: 'notify.retention', everyMinutes: 1440, run: purgeNotificationLogs },
 ];
 
 /**

@@ -43,6 +43,8 @@ export interface Config {
   webhookTimeoutSeconds: number;
   /** Attempts per webhook or e-mail delivery before it is marked failed. */
   notifyMaxAttempts: number;
+  /** Finished deliveries, their attempts and dispatched events are kept this many days. */
+  notifyRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -123,5 +125,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webhookAllowHosts: hostList(env, 'VIGIL_WEBHOOK_ALLOW_HOSTS'),
     webhookTimeoutSeconds: integer(env, 'VIGIL_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 300),
     notifyMaxAttempts: integer(env, 'VIGIL_NOTIFY_MAX_ATTEMPTS', 6, 1, 20),
+    notifyRetentionDays: integer(env, 'VIGIL_NOTIFY_RETENTION_DAYS', 90, 1, 3650),
   };
 }

@@ -15,6 +15,7 @@ import { sendDailyDigests } from '../../src/notify/digest.js';
 import { deliverDueEmails } from '../../src/notify/email-delivery.js';
 import { emitNotifications, vulnerabilitiesPayload, type NotificationKind } from '../../src/notify/outbox.js';
 import { verifySignature } from '../../src/notify/signing.js';
+import { purgeNotificationLogs } from '../../src/notify/retention.js';
 import { deliverDueWebhooks } from '../../src/notify/webhook-delivery.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { caller, makeToken, startTestApp, TEST_PASSWORD, type Caller, type TestApp } from '../support/app.js';
@@ -369,5 +370,26 @@ describeEachDatabase('notification delivery', (use) => {
     const scoped = await as.patch('/api/v1/user/notifications', { scopes: [{ type: 'project', id: 999999 }] });
     assert.equal(scoped.status, 400);
     assert.equal(scoped.body.field, 'body/scopes/0');
+  });
+
+  test('finished deliveries, their attempts and dispatched events are purged after the retention period; pending ones stay', async () => {
+    const db = use().kysely;
+    const count = async (table: 'webhook_deliveries' | 'email_deliveries' | 'notification_events' | 'notification_attempts', finished: boolean | null = null) => {
+      let query = db.selectFrom(table).select(db.fn.countAll<number>().as('n'));
+      if (finished !== null && table !== 'notification_events' && table !== 'notification_attempts') query = query.where('status', finished ? 'in' : 'not in', ['delivered', 'failed']);
+      return Number((await query.executeTakeFirstOrThrow()).n);
+    };
+    const finishedWebhooks = await count('webhook_deliveries', true);
+    const pendingWebhooks = await count('webhook_deliveries', false);
+    const finishedEmails = await count('email_deliveries', true);
+    assert.ok(finishedWebhooks > 0 && finishedEmails > 0, 'the earlier tests left finished deliveries');
+    assert.deepEqual(await purgeNotificationLogs(t.svc), { webhook: 0, email: 0, events: 0 }, 'nothing is old enough yet');
+    t.clock.advance(120 * DAY);
+    const purged = await purgeNotificationLogs(t.svc);
+    assert.deepEqual([purged.webhook, purged.email], [finishedWebhooks, finishedEmails]);
+    assert.ok(purged.events > 0);
+    assert.equal(await count('webhook_deliveries'), pendingWebhooks);
+    const orphans = await db.selectFrom('notification_attempts').select('id').where('channel', '=', 'webhook').where('delivery_id', 'not in', db.selectFrom('webhook_deliveries').select('id')).execute();
+    assert.deepEqual(orphans, []);
   });
 });

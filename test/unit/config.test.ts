@@ -47,6 +47,7 @@ describe('loadConfig defaults', () => {
       webhookAllowHosts: [],
       webhookTimeoutSeconds: 10,
       notifyMaxAttempts: 6,
+      notifyRetentionDays: 90,
     });
   });
 
