@@ -32,6 +32,9 @@ export function openSqlite(file: string): Db {
 
 export function openPostgres(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server drops (a restart, a failover, an administrator) is an 'error' event on the pool;
+  // unhandled it would crash the process. The pool discards that client and opens a new one when next needed.
+  pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost while idle: ${error.message}`));
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const safe = new URL(url);
   safe.password = '';
