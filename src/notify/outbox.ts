@@ -50,3 +50,14 @@ export async function emitNotifications(trx: Kysely<Database>, now: string, even
 export function vulnerabilitiesPayload(vulnerabilities: readonly NotifiedVulnerability[]): { count: number; vulnerabilities: NotifiedVulnerability[] } {
   return { count: vulnerabilities.length, vulnerabilities: vulnerabilities.slice(0, LISTED_PER_EVENT) };
 }
+
+/** One event per project for vulnerabilities of possibly many projects (an SLA scan, an acceptance expiry). */
+export async function emitPerProject(trx: Kysely<Database>, now: string, kind: NotificationKind, vulnerabilities: readonly (NotifiedVulnerability & { projectId: number; projectPath: string })[]): Promise<void> {
+  const byProject = new Map<number, { path: string; vulnerabilities: NotifiedVulnerability[] }>();
+  for (const { projectId, projectPath, ...vulnerability } of vulnerabilities) {
+    const entry = byProject.get(projectId) ?? { path: projectPath, vulnerabilities: [] };
+    entry.vulnerabilities.push(vulnerability);
+    byProject.set(projectId, entry);
+  }
+  await emitNotifications(trx, now, [...byProject].map(([projectId, p]) => ({ kind, projectId, projectPath: p.path, payload: vulnerabilitiesPayload(p.vulnerabilities) })));
+}

@@ -5,6 +5,7 @@ import { toDbTime } from '../platform/db/time.js';
 import { invalid, notFound } from '../platform/errors.js';
 import type { Project } from '../platform/namespaces/model.js';
 import { CvssError, parseCvss, withEnvironmental } from './cvss/index.js';
+import { appendHistory } from '../vulns/events.js';
 import type { RiskPolicy } from './policy.js';
 import { loadRiskPolicy, saveRiskPolicy } from './policy-store.js';
 import { refreshScores, rescoreIds } from './rescore.js';
@@ -126,10 +127,7 @@ export async function updateVulnerabilityRisk(svc: Services, actor: Actor, proje
       .execute();
     await trx.updateTable('vulnerabilities').set({ updated_at: now }).where('id', '=', id).execute();
     await rescoreIds(trx, svc.db.dialect, [id]);
-    await trx
-      .insertInto('vulnerability_events')
-      .values(events.map((e) => ({ project_id: project.id, vulnerability_id: id, at: now, actor_id: actor.userId, actor: actor.name, kind: e.kind, from_value: e.from, to_value: e.to, reason: null, comment: changes.comment, scan_id: null })))
-      .execute();
+    await appendHistory(trx, now, actor, events.map((e) => ({ projectId: project.id, vulnerabilityId: id, kind: e.kind, reason: null, from: e.from, to: e.to, comment: changes.comment })));
     await recordAudit(trx, svc.clock.now(), actor, { action: 'vulnerability.risk', subjectType: 'vulnerability', subjectId: id, scopePath: project.fullPath, after: { environmental, exploitation } });
   });
 }

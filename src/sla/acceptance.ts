@@ -4,7 +4,9 @@ import { DAY } from '../platform/clock.js';
 import { chunks } from '../platform/db/batch.js';
 import type { Database } from '../platform/db/schema.js';
 import { toDbTime } from '../platform/db/time.js';
-import { emitNotifications, vulnerabilitiesPayload, type NotifiedVulnerability } from '../notify/outbox.js';
+import { emitPerProject } from '../notify/outbox.js';
+import { jobActor } from '../platform/audit/actor.js';
+import { appendHistory } from '../vulns/events.js';
 import { effectiveProjectPolicy } from './store.js';
 
 type Trx = Kysely<Database>;
@@ -45,7 +47,7 @@ export async function expireAcceptances(svc: Services): Promise<number> {
         AND EXISTS (SELECT 1 FROM vulnerabilities v WHERE v.id = vulnerability_sla.vulnerability_id AND v.state = 'dismissed' AND v.dismissal_reason = 'acceptable_risk')
       RETURNING vulnerability_id`.execute(trx);
     const ids = claimed.rows.map((r) => r.vulnerability_id);
-    const byProject = new Map<number, { path: string; vulnerabilities: NotifiedVulnerability[] }>();
+    const expired: Parameters<typeof emitPerProject>[3][number][] = [];
     for (const part of chunks(ids)) {
       await trx.updateTable('vulnerabilities').set({ state: 'detected', dismissal_reason: null, updated_at: now }).where('id', 'in', part).execute();
       const rows = await trx
@@ -55,17 +57,10 @@ export async function expireAcceptances(svc: Services): Promise<number> {
         .where('vulnerabilities.id', 'in', part)
         .orderBy('vulnerabilities.id')
         .execute();
-      await trx
-        .insertInto('vulnerability_events')
-        .values(rows.map((r) => ({ project_id: r.project_id, vulnerability_id: r.id, at: now, actor_id: null, actor: 'acceptance expiry', kind: 'state', from_value: 'dismissed', to_value: 'detected', reason: 'risk acceptance expired: review it again', comment: null, scan_id: null })))
-        .execute();
-      for (const r of rows) {
-        const entry = byProject.get(r.project_id) ?? { path: r.full_path, vulnerabilities: [] };
-        entry.vulnerabilities.push({ id: r.id, title: r.title, severity: r.severity, state: 'detected', primary_identifier: r.primary_identifier });
-        byProject.set(r.project_id, entry);
-      }
+      await appendHistory(trx, now, jobActor('acceptance expiry'), rows.map((r) => ({ projectId: r.project_id, vulnerabilityId: r.id, kind: 'state', reason: 'risk acceptance expired: review it again', from: 'dismissed', to: 'detected', comment: null })));
+      expired.push(...rows.map((r) => ({ projectId: r.project_id, projectPath: r.full_path, id: r.id, title: r.title, severity: r.severity, state: 'detected', primary_identifier: r.primary_identifier })));
     }
-    await emitNotifications(trx, now, [...byProject].map(([projectId, p]) => ({ kind: 'acceptance.expired' as const, projectId, projectPath: p.path, payload: vulnerabilitiesPayload(p.vulnerabilities) })));
+    await emitPerProject(trx, now, 'acceptance.expired', expired);
     return ids.length;
   });
 }

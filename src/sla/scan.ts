@@ -4,7 +4,9 @@ import { chunks } from '../platform/db/batch.js';
 import { isDistinct } from '../platform/db/compare.js';
 import type { Database } from '../platform/db/schema.js';
 import { toDbTime } from '../platform/db/time.js';
-import { emitNotifications, vulnerabilitiesPayload, type NotificationEvent, type NotifiedVulnerability } from '../notify/outbox.js';
+import { emitPerProject } from '../notify/outbox.js';
+import { jobActor } from '../platform/audit/actor.js';
+import { appendHistory } from '../vulns/events.js';
 
 type Trx = Kysely<Database>;
 
@@ -47,19 +49,13 @@ async function notify(trx: Trx, now: string, kind: 'sla.breached' | 'sla.due_soo
         .execute()),
     );
   }
-  const byProject = new Map<number, { path: string; vulnerabilities: NotifiedVulnerability[] }>();
-  for (const r of rows) {
-    const entry = byProject.get(r.project_id) ?? { path: r.full_path, vulnerabilities: [] };
-    entry.vulnerabilities.push({ id: r.id, title: r.title, severity: r.severity, state: r.state, primary_identifier: r.primary_identifier, due_at: r.due_at });
-    byProject.set(r.project_id, entry);
-  }
-  const events: NotificationEvent[] = [...byProject].map(([projectId, p]) => ({ kind, projectId, projectPath: p.path, payload: vulnerabilitiesPayload(p.vulnerabilities) }));
-  await emitNotifications(trx, now, events);
+  await emitPerProject(
+    trx,
+    now,
+    kind,
+    rows.map((r) => ({ projectId: r.project_id, projectPath: r.full_path, id: r.id, title: r.title, severity: r.severity, state: r.state, primary_identifier: r.primary_identifier, due_at: r.due_at })),
+  );
   const reason = kind === 'sla.breached' ? 'past its remediation deadline' : 'remediation deadline is near';
-  for (const part of chunks(rows, 300)) {
-    await trx
-      .insertInto('vulnerability_events')
-      .values(part.map((r) => ({ project_id: r.project_id, vulnerability_id: r.id, at: now, actor_id: null, actor: 'SLA scan', kind: 'sla', from_value: null, to_value: kind === 'sla.breached' ? 'breached' : 'due_soon', reason: `${reason} (${r.due_at})`, comment: null, scan_id: null })))
-      .execute();
-  }
+  const to = kind === 'sla.breached' ? 'breached' : 'due_soon';
+  await appendHistory(trx, now, jobActor('SLA scan'), rows.map((r) => ({ projectId: r.project_id, vulnerabilityId: r.id, kind: 'sla', reason: `${reason} (${r.due_at})`, from: null, to, comment: null })));
 }

@@ -3,13 +3,16 @@ import type { Actor } from '../platform/audit/actor.js';
 import { chunks } from '../platform/db/batch.js';
 import type { Database } from '../platform/db/schema.js';
 
-/** One entry of a vulnerability's history written by people (comments, issue links), not by a scan. */
+/**
+ * One entry of a vulnerability's history outside an ingest (which writes its own, with the scan): triage, comments,
+ * issue links, risk assessments, SLA notices, expired acceptances.
+ */
 export interface HistoryEntry {
   projectId: number;
   vulnerabilityId: number;
-  kind: 'comment' | 'issue_link';
-  /** What happened: added, edited, deleted, linked, unlinked. */
-  reason: string;
+  kind: string;
+  /** Why, or what happened: added, edited, deleted, linked, unlinked. */
+  reason: string | null;
   from: string | null;
   to: string | null;
   comment: string | null;

@@ -9,6 +9,7 @@ import { rescoreIds } from '../risk/rescore.js';
 import { recordAcceptance } from '../sla/acceptance.js';
 import { refreshSla } from '../sla/refresh.js';
 import { recordReopens, recordResolutions } from '../sla/resolutions.js';
+import { appendHistory } from './events.js';
 import type { Severity } from './model.js';
 import type { DismissalReason, VulnerabilityState } from './triage-states.js';
 
@@ -68,26 +69,7 @@ export async function triage(svc: Services, actor: Actor, project: Project | nul
         await refreshSla(trx, svc.db.dialect, { kind: 'ids', ids: rows.map((r) => r.id) });
         for (const r of rows) events.push({ row: r, kind: 'severity', from: r.severity, to: change.severity, reason: null, comment: change.justification });
       }
-      if (events.length > 0) {
-        await trx
-          .insertInto('vulnerability_events')
-          .values(
-            events.map((e) => ({
-              project_id: e.row.project_id,
-              vulnerability_id: e.row.id,
-              at: now,
-              actor_id: actor.userId,
-              actor: actor.name,
-              kind: e.kind,
-              from_value: e.from,
-              to_value: e.to,
-              reason: e.reason,
-              comment: e.comment,
-              scan_id: null,
-            })),
-          )
-          .execute();
-      }
+      await appendHistory(trx, now, actor, events.map((e) => ({ projectId: e.row.project_id, vulnerabilityId: e.row.id, kind: e.kind, reason: e.reason, from: e.from, to: e.to, comment: e.comment })));
       changed += events.length;
     }
     const total = new Set(ids).size;
