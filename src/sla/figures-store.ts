@@ -3,6 +3,7 @@ import { DAY } from '../platform/clock.js';
 import type { Services } from '../platform/context.js';
 import { toDbTime } from '../platform/db/time.js';
 import { pathKey } from '../platform/namespaces/paths.js';
+import { OPEN_STATES } from '../vulns/triage-states.js';
 import { slaFigures, type SlaFigures } from './figures.js';
 
 export type FiguresScope = { kind: 'project'; projectId: number } | { kind: 'group'; fullPath: string };
@@ -23,7 +24,7 @@ export async function loadSlaFigures(svc: Services, scope: FiguresScope, periodD
     .selectFrom('vulnerabilities')
     .innerJoin('vulnerability_sla', 'vulnerability_sla.vulnerability_id', 'vulnerabilities.id')
     .select(['vulnerabilities.severity', 'vulnerabilities.first_detected_at', 'vulnerability_sla.due_at'])
-    .where('vulnerabilities.state', 'in', ['detected', 'confirmed'])
+    .where('vulnerabilities.state', 'in', [...OPEN_STATES])
     .where(inScope('vulnerabilities.project_id'))
     .execute();
   const resolutions = await db

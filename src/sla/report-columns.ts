@@ -1,5 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { isOpen } from '../vulns/triage-states.js';
+import { isOpen, OPEN_STATES } from '../vulns/triage-states.js';
 import type { SlaStatus } from './policy.js';
 
 /** What the vulnerability report needs from the SLA module (through an inner join on `vulnerability_sla`). */
@@ -29,5 +29,5 @@ export function slaFilter(statuses: readonly SlaStatus[], now: string): Expressi
         ? sql`(vulnerability_sla.due_soon_at <= ${now} and vulnerability_sla.due_at >= ${now})`
         : sql`vulnerability_sla.due_soon_at > ${now}`,
   );
-  return sql<SqlBool>`(vulnerabilities.state in ('detected', 'confirmed') and (${sql.join(parts, sql` or `)}))`;
+  return sql<SqlBool>`(vulnerabilities.state in (${sql.join(OPEN_STATES.map((s) => sql.lit(s)))}) and (${sql.join(parts, sql` or `)}))`;
 }

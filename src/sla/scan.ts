@@ -7,6 +7,7 @@ import { toDbTime } from '../platform/db/time.js';
 import { emitPerProject } from '../notify/outbox.js';
 import { jobActor } from '../platform/audit/actor.js';
 import { appendHistory } from '../vulns/events.js';
+import { OPEN_STATES } from '../vulns/triage-states.js';
 
 type Trx = Kysely<Database>;
 
@@ -19,7 +20,7 @@ export async function scanSla(svc: Services): Promise<{ breached: number; dueSoo
   const now = toDbTime(svc.clock.now());
   const dialect = svc.db.dialect;
   return svc.db.kysely.transaction().execute(async (trx) => {
-    const open = sql`EXISTS (SELECT 1 FROM vulnerabilities v WHERE v.id = vulnerability_sla.vulnerability_id AND v.state IN ('detected', 'confirmed'))`;
+    const open = sql`EXISTS (SELECT 1 FROM vulnerabilities v WHERE v.id = vulnerability_sla.vulnerability_id AND v.state IN (${sql.join(OPEN_STATES.map((s) => sql.lit(s)))}))`;
     const breached = await sql<{ vulnerability_id: number }>`
       UPDATE vulnerability_sla SET breach_notified_for = due_at
       WHERE due_at < ${now} AND ${isDistinct(dialect, sql.ref('breach_notified_for'), sql.ref('due_at'))} AND ${open}

@@ -6,6 +6,8 @@ export const DISMISSAL_REASONS = ['acceptable_risk', 'false_positive', 'mitigati
 export type DismissalReason = (typeof DISMISSAL_REASONS)[number];
 
 /** States in which a vulnerability still needs work: detection keeps them, absence may resolve them. */
+export const OPEN_STATES = ['detected', 'confirmed'] as const satisfies readonly VulnerabilityState[];
+
 export function isOpen(state: string): boolean {
-  return state === 'detected' || state === 'confirmed';
+  return (OPEN_STATES as readonly string[]).includes(state);
 }

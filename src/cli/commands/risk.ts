@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../platform/errors.js';
+import { OPEN_STATES } from '../../vulns/triage-states.js';
 import { locationText, table } from '../format.js';
 import { callApi, remoteFromEnv, withQuery } from '../remote.js';
 import type { Io } from './admin.js';
@@ -43,7 +44,7 @@ export function registerRiskCommands(program: Command, io: Io): void {
     .action(async (opts: { group?: string; project?: string; limit?: number; json: boolean }) => {
       if (Boolean(opts.group) === Boolean(opts.project)) throw new AppError('validation', 'give either --group or --project');
       const base = opts.group ? `/api/v1/groups/${encodeURIComponent(opts.group)}` : `/api/v1/projects/${encodeURIComponent(opts.project!)}`;
-      const page = await callApi<{ items: RankedJson[] }>(remoteFromEnv(process.env), 'GET', withQuery(`${base}/vulnerabilities`, { sort: 'risk', state: 'detected,confirmed', limit: opts.limit ?? 20 }));
+      const page = await callApi<{ items: RankedJson[] }>(remoteFromEnv(process.env), 'GET', withQuery(`${base}/vulnerabilities`, { sort: 'risk', state: OPEN_STATES.join(','), limit: opts.limit ?? 20 }));
       if (opts.json) {
         io.out(page.items.map((v) => `${JSON.stringify(v)}\n`).join(''));
         return;
