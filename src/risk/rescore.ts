@@ -83,10 +83,8 @@ export async function refreshScores(db: Db, dialect: DialectName, policy: RiskPo
 export async function rescoreIds(db: Db, dialect: DialectName, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
   for (const part of chunks(ids)) {
-    await sql`UPDATE vulnerability_risk SET
-        severity = (SELECT v.severity FROM vulnerabilities v WHERE v.id = vulnerability_risk.vulnerability_id),
-        severity_overridden = (SELECT v.severity_overridden FROM vulnerabilities v WHERE v.id = vulnerability_risk.vulnerability_id)
-      WHERE vulnerability_id IN (${sql.join(part)})`.execute(db);
+    await sql`UPDATE vulnerability_risk SET severity = v.severity, severity_overridden = v.severity_overridden
+      FROM vulnerabilities v WHERE v.id = vulnerability_risk.vulnerability_id AND vulnerability_risk.vulnerability_id IN (${sql.join(part)})`.execute(db);
   }
   const policy = await loadRiskPolicy(db);
   await refreshThreat(db, dialect, policy, { kind: 'ids', ids });
