@@ -3,17 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { sql } from 'kysely';
-import { consoleActor } from '../src/platform/audit/actor.js';
 import { systemClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
 import type { Services } from '../src/platform/context.js';
 import { openDatabase } from '../src/platform/db/connect.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
-import { createGroup } from '../src/platform/namespaces/groups.js';
-import { createProject } from '../src/platform/namespaces/projects.js';
 import { importEpss } from '../src/risk/feeds/import-epss.js';
 import { DEFAULT_RISK_POLICY } from '../src/risk/policy.js';
 import { refreshScores, refreshThreat } from '../src/risk/rescore.js';
+import { cve, loadVulnerabilities } from './dataset.js';
 import { report, seconds } from './report.js';
 
 /**
@@ -23,9 +21,6 @@ import { report, seconds } from './report.js';
 const EPSS_ROWS = 300_000;
 const VULNERABILITIES = Number(process.env.VIGIL_BENCH_VULNERABILITIES ?? 1_000_000);
 const PROJECTS = 20;
-
-/** The k-th CVE of the synthetic feed; the same expression is written in SQL below. */
-const cve = (k: number) => `CVE-${2000 + (k % 25)}-${10000 + Math.floor(k / 25)}`;
 
 function epssFile(dir: string, day: string, shift: number): string {
   const file = path.join(dir, `epss-${day}.csv`);
@@ -37,35 +32,6 @@ function epssFile(dir: string, day: string, shift: number): string {
   }
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
-}
-
-async function load(svc: Services): Promise<void> {
-  const group = await createGroup(svc, consoleActor('bench'), null, { path: 'bench' });
-  const projects = [];
-  for (let i = 0; i < PROJECTS; i++) projects.push((await createProject(svc, consoleActor('bench'), group, { path: `p${i}` })).id);
-  const db = svc.db.kysely;
-  const postgres = svc.db.dialect === 'postgres';
-  // Literals, not parameters: a bound JS number is a float to SQLite, and i % 300000.0 is no integer.
-  const series = postgres
-    ? sql`select i from generate_series(1, ${sql.lit(VULNERABILITIES)}) as s(i)`
-    : sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${sql.lit(VULNERABILITIES)}) select i from n`;
-  const firstProject = projects[0]!;
-  // Rows as wide as real ones: an advisory's description is typically a kilobyte or two.
-  const description = postgres ? sql`repeat('advisory text ', 110)` : sql`substr(replace(hex(zeroblob(800)), '00', 'advisory text '), 1, 1540)`;
-  const now = new Date().toISOString();
-  await sql`insert into vulnerabilities (id, project_id, title, description, severity, scanner_severity, severity_overridden, report_type, scanner_id,
-      primary_identifier, location_json, details_json, state, present_on_default, first_detected_at, last_detected_at, created_at, updated_at)
-    select i, ${sql.lit(firstProject)} + (i % ${sql.lit(PROJECTS)}), 'vulnerability ' || i, ${description},
-      case i % 5 when 0 then 'critical' when 1 then 'high' when 2 then 'medium' when 3 then 'low' else 'unknown' end,
-      'medium', 0, 'dependency_scanning', 'bench', 'cve:' || i, '{}', '{}', 'detected', 1, ${now}, ${now}, ${now}, ${now}
-    from (${series}) s`.execute(db);
-  await sql`insert into vulnerability_risk (vulnerability_id, project_id, severity, severity_overridden, cvss_version, cvss_score, ssvc_automatable, ssvc_technical_impact)
-    select id, project_id, severity, 0, case when id % 3 = 0 then null else '3.1' end, case when id % 3 = 0 then null else (id % 100) / 10.0 end,
-      case when id % 2 = 0 then 'yes' else 'no' end, case when id % 4 = 0 then 'total' else 'partial' end
-    from vulnerabilities`.execute(db);
-  await sql`insert into vulnerability_identifiers (vulnerability_id, position, type, value)
-    select i, 0, 'cve', 'CVE-' || (2000 + (i % ${sql.lit(EPSS_ROWS)}) % 25) || '-' || (10000 + (i % ${sql.lit(EPSS_ROWS)}) / 25)
-    from (${series}) s where i % 10 < 6`.execute(db);
 }
 
 export async function riskBenchmarks(databaseUrl: string | null): Promise<void> {
@@ -84,7 +50,7 @@ export async function riskBenchmarks(databaseUrl: string | null): Promise<void> 
     report(`EPSS import, ${empty.rows.toLocaleString('en')} rows, no vulnerabilities (${where})`, seconds(started), '≤ 5 s');
 
     started = performance.now();
-    await load(svc);
+    await loadVulnerabilities(svc, { vulnerabilities: VULNERABILITIES, projects: PROJECTS, cves: EPSS_ROWS });
     report(`bulk load of ${VULNERABILITIES.toLocaleString('en')} vulnerabilities, 60% with a CVE (${where}, setup)`, seconds(started), null);
 
     started = performance.now();

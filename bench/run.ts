@@ -1,9 +1,15 @@
 import { riskBenchmarks } from './risk.js';
+import { webBenchmarks } from './web.js';
 
 /**
  * `npm run bench`: every benchmark on SQLite, and on PostgreSQL too when VIGIL_BENCH_DATABASE_URL names an empty
- * database. Figures are printed, never asserted: they depend on the machine.
+ * database (VIGIL_BENCH_ONLY=risk|web runs one group). Figures are printed, never asserted: they depend on the machine.
  */
 const postgres = process.env.VIGIL_BENCH_DATABASE_URL?.trim() || null;
-await riskBenchmarks(null);
-if (postgres) await riskBenchmarks(postgres);
+const only = process.env.VIGIL_BENCH_ONLY?.trim() || null;
+const groups = { risk: riskBenchmarks, web: webBenchmarks };
+for (const [name, run] of Object.entries(groups)) {
+  if (only && only !== name) continue;
+  await run(null);
+  if (postgres) await run(postgres);
+}

@@ -23,6 +23,9 @@ describeEachDatabase('sign-in, sessions and API tokens', (use) => {
     assert.match(cookie, /^vigil_session=[\w-]{43};/);
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Lax/);
+    // The session's lifetime (12 hours by default) as Max-Age, so a browser whose clock is off keeps it as long.
+    assert.match(cookie, /Max-Age=43200(;|$)/);
+    assert.doesNotMatch(cookie, /Expires=/);
     assert.equal(JSON.parse(ok.body).user.username, 'alice');
     assert.equal(JSON.parse(ok.body).csrf_token.length, 43);
 

@@ -88,7 +88,10 @@ export const authRoutes =
       },
       async (request, reply) => {
         const { user, session } = await login(svc, request.body.username, request.body.password, request.ip, String(request.id));
-        reply.setCookie(SESSION_COOKIE, session.cookieValue, { ...cookieOptions, expires: new Date(session.expiresAt) });
+        // Max-Age, not Expires: the browser counts from when it receives the cookie, so a client whose clock is off
+        // (or a server on simulated time) still keeps the session for its whole life.
+        const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - svc.clock.now().getTime()) / 1000));
+        reply.setCookie(SESSION_COOKIE, session.cookieValue, { ...cookieOptions, maxAge });
         return reply.code(201).send({ user: userJson(user), via: 'session', csrf_token: session.csrfToken, expires_at: session.expiresAt });
       },
     );
