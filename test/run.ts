@@ -9,7 +9,7 @@ import { startPostgresCluster, type PostgresCluster } from './support/postgres-c
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const suites = process.argv.slice(2);
-const targets = suites.length > 0 ? suites : [path.join(here, 'unit'), path.join(here, 'integration'), path.join(here, 'cli')];
+const targets = suites.length > 0 ? suites : [path.join(here, 'unit'), path.join(here, 'integration'), path.join(here, 'cli'), path.join(here, 'e2e')];
 
 let cluster: PostgresCluster | null = null;
 const env = { ...process.env };

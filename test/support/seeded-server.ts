@@ -5,8 +5,8 @@ import path from 'node:path';
 import { openSqlite } from '../../src/platform/db/connect.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { DAY } from '../../src/platform/clock.js';
-import { caller, makeToken, makeUser, startTestApp, TEST_PASSWORD, type Caller, type TestApp } from '../support/app.js';
-import { reportFile } from '../support/fixtures.js';
+import { caller, makeToken, makeUser, startTestApp, TEST_PASSWORD, type Caller, type TestApp } from './app.js';
+import { reportFile } from './fixtures.js';
 
 /**
  * A real Vigil server on loopback over a new SQLite file, seeded the way a team would fill it: real scanner
