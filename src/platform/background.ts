@@ -6,6 +6,7 @@ import { deliverDueWebhooks } from '../notify/webhook-delivery.js';
 import { refreshFeeds } from '../risk/feeds/refresh.js';
 import { expireAcceptances } from '../sla/acceptance.js';
 import { scanSla } from '../sla/scan.js';
+import { refreshDashboardStats, STATS_JOB_MINUTES } from '../vulns/dashboards/stats-job.js';
 import type { Services } from './context.js';
 import { createJobQueue, type JobQueue } from './jobs/index.js';
 
@@ -21,6 +22,7 @@ export const BACKGROUND_JOBS: readonly { name: string; everyMinutes: number; run
   { name: 'feeds.refresh', everyMinutes: 60, run: refreshFeeds },
   { name: 'notify.digest', everyMinutes: 60, run: sendDailyDigests },
   { name: 'notify.retention', everyMinutes: 1440, run: purgeNotificationLogs },
+  { name: 'stats.daily', everyMinutes: STATS_JOB_MINUTES, run: refreshDashboardStats },
 ];
 
 /**

@@ -4,12 +4,14 @@ import type { Database } from '../platform/db/schema.js';
 import { decodeCursorTuple, toPage, type Page, type PageRequest } from '../platform/db/paging.js';
 import { containsText } from '../platform/db/like.js';
 import { notFound } from '../platform/errors.js';
+import { visibleTo } from '../platform/namespaces/access.js';
 import type { Group } from '../platform/namespaces/model.js';
 import { pathKey } from '../platform/namespaces/paths.js';
 import { RISK_COLUMNS, RISK_SORT, riskSummaryOf, type RiskSummary } from '../risk/report-columns.js';
 import type { SlaStatus } from '../sla/policy.js';
 import { DUE_SORT, SLA_COLUMNS, slaFilter, slaSummaryOf, type SlaSummary } from '../sla/report-columns.js';
 import { toDbTime } from '../platform/db/time.js';
+import { fileLink } from './file-link.js';
 import type { Location, Severity } from './model.js';
 import type { VulnerabilitiesTable } from './tables.js';
 
@@ -95,7 +97,8 @@ function toSummary(row: Selectable<VulnerabilitiesTable> & Parameters<typeof ris
 
 const severityRank = sql<number>`case vulnerabilities.severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'info' then 1 else 0 end`;
 
-export type Where = { kind: 'project'; projectId: number } | { kind: 'group'; group: Group };
+/** Whose vulnerabilities: one project, a group's subtree, or every project a user can see (null: an admin, all). */
+export type Where = { kind: 'project'; projectId: number } | { kind: 'group'; group: Group } | { kind: 'instance'; userId: number | null };
 
 type Query = SelectQueryBuilder<Database, 'vulnerabilities' | 'projects' | 'vulnerability_risk' | 'vulnerability_sla', object>;
 
@@ -115,8 +118,19 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
   }
   if (filter.identifier) {
     const value = filter.identifier.toLowerCase();
+    // Scanners store CWEs as type 'cwe' with the bare number ("79"), while people (and dashboard links) write "CWE-79".
+    const cwe = /^cwe-(\d+)$/.exec(value)?.[1];
     q = q.where((eb) =>
-      eb.exists(eb.selectFrom('vulnerability_identifiers').select('vulnerability_identifiers.position').whereRef('vulnerability_identifiers.vulnerability_id', '=', 'vulnerabilities.id').where(sql`lower(vulnerability_identifiers.value)`, '=', value)),
+      eb.exists(
+        eb
+          .selectFrom('vulnerability_identifiers')
+          .select('vulnerability_identifiers.position')
+          .whereRef('vulnerability_identifiers.vulnerability_id', '=', 'vulnerabilities.id')
+          .where((ib) => {
+            const byValue = ib(sql`lower(vulnerability_identifiers.value)`, '=', value);
+            return cwe ? ib.or([byValue, ib.and([ib('vulnerability_identifiers.type', '=', 'cwe'), ib('vulnerability_identifiers.value', '=', cwe)])]) : byValue;
+          }),
+      ),
     );
   }
   if (filter.kev !== undefined) q = q.where('vulnerability_risk.kev', '=', filter.kev ? 1 : 0);
@@ -133,16 +147,31 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
   return q;
 }
 
+/**
+ * The vulnerabilities in scope, without joins (what facets count). Group and instance scopes are an uncorrelated
+ * "project in (…)": the path or membership test runs once per project, not once per vulnerability.
+ */
+export function scopedVulnerabilities(svc: Services, where: Where) {
+  const q = svc.db.kysely.selectFrom('vulnerabilities');
+  switch (where.kind) {
+    case 'project':
+      return q.where('vulnerabilities.project_id', '=', where.projectId);
+    case 'group': {
+      const prefix = `${pathKey(where.group.fullPath)}/`;
+      return q.where('vulnerabilities.project_id', 'in', (eb) => eb.selectFrom('projects').select('projects.id').where(sql`substr(lower(projects.full_path), 1, ${prefix.length})`, '=', prefix));
+    }
+    case 'instance': {
+      const { userId } = where;
+      return userId === null ? q : q.where('vulnerabilities.project_id', 'in', (eb) => eb.selectFrom('projects').select('projects.id').where(visibleTo(userId)));
+    }
+  }
+}
+
 export function scopeQuery(svc: Services, where: Where): Query {
-  let q = svc.db.kysely
-    .selectFrom('vulnerabilities')
+  return scopedVulnerabilities(svc, where)
     .innerJoin('projects', 'projects.id', 'vulnerabilities.project_id')
     .innerJoin('vulnerability_risk', 'vulnerability_risk.vulnerability_id', 'vulnerabilities.id')
     .innerJoin('vulnerability_sla', 'vulnerability_sla.vulnerability_id', 'vulnerabilities.id');
-  if (where.kind === 'project') return q.where('vulnerabilities.project_id', '=', where.projectId);
-  const prefix = `${pathKey(where.group.fullPath)}/`;
-  q = q.where(sql`substr(lower(projects.full_path), 1, ${prefix.length})`, '=', prefix);
-  return q;
 }
 
 function sortColumn(sort: Sort) {
@@ -197,9 +226,12 @@ export interface VulnerabilityDetail extends VulnerabilitySummary {
   solution: string | null;
   details: Record<string, unknown>;
   identifiers: { type: string; value: string; name: string | null; url: string | null }[];
-  occurrences: { ref: string; scope: string; state: string; firstSeenScanId: number; lastSeenScanId: number; fixedScanId: number | null; location: Location }[];
+  occurrences: { ref: string; scope: string; state: string; firstSeenScanId: number; lastSeenScanId: number; fixedScanId: number | null; location: Location; url: string | null }[];
   scans: { id: number; ref: string; commit: string | null; createdAt: string }[];
   history: { at: string; actor: string; kind: string; from: string | null; to: string | null; reason: string | null; comment: string | null; scanId: number | null }[];
+  repositoryUrl: string | null;
+  /** The file and lines in the repository browser, as the default branch last saw them. */
+  locationUrl: string | null;
 }
 
 export async function getVulnerability(svc: Services, id: number): Promise<VulnerabilityDetail> {
@@ -212,7 +244,7 @@ export async function getVulnerability(svc: Services, id: number): Promise<Vulne
     .selectAll('vulnerabilities')
     .select(RISK_COLUMNS)
     .select(SLA_COLUMNS)
-    .select('projects.full_path as project_path')
+    .select(['projects.full_path as project_path', 'projects.repository_url', 'projects.default_branch'])
     .where('vulnerabilities.id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound(`vulnerability ${id}`);
@@ -223,22 +255,34 @@ export async function getVulnerability(svc: Services, id: number): Promise<Vulne
   const eventScans = events.map((e) => e.scan_id).filter((s): s is number => s !== null);
   const allScanIds = [...new Set([...scanIds, ...eventScans])];
   const scans = allScanIds.length ? await db.selectFrom('scans').select(['id', 'ref', 'commit_sha', 'created_at']).where('id', 'in', allScanIds).orderBy('id').execute() : [];
+  const commitOf = new Map(scans.map((s) => [s.id, s.commit_sha]));
+  const repo = row.repository_url;
+  // A link at the commit that saw it (the line numbers are that commit's), else at the branch itself.
+  const linkAt = (location: Location, ref: string, scanId: number) => fileLink(repo, commitOf.get(scanId) ?? ref, location.file, location.startLine, location.endLine);
+  const located = occurrences.map((o) => ({ occurrence: o, location: JSON.parse(o.location_json) as Location }));
+  const onDefault = located.filter((o) => o.occurrence.ref === row.default_branch).sort((a, b) => b.occurrence.last_seen_scan_id - a.occurrence.last_seen_scan_id)[0];
+  const summary = toSummary(row, toDbTime(svc.clock.now()));
   return {
-    ...toSummary(row, toDbTime(svc.clock.now())),
+    ...summary,
     description: row.description,
     solution: row.solution,
     details: JSON.parse(row.details_json) as Record<string, unknown>,
     identifiers,
-    occurrences: occurrences.map((o) => ({
+    occurrences: located.map(({ occurrence: o, location }) => ({
       ref: o.ref,
       scope: o.scope_key,
       state: o.state,
       firstSeenScanId: o.first_seen_scan_id,
       lastSeenScanId: o.last_seen_scan_id,
       fixedScanId: o.fixed_scan_id,
-      location: JSON.parse(o.location_json) as Location,
+      location,
+      url: linkAt(location, o.ref, o.last_seen_scan_id),
     })),
     scans: scans.map((s) => ({ id: s.id, ref: s.ref, commit: s.commit_sha, createdAt: s.created_at })),
     history: events.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, from: e.from_value, to: e.to_value, reason: e.reason, comment: e.comment, scanId: e.scan_id })),
+    repositoryUrl: repo,
+    locationUrl: onDefault
+      ? linkAt(onDefault.location, row.default_branch, onDefault.occurrence.last_seen_scan_id)
+      : fileLink(repo, row.default_branch, summary.location.file, summary.location.startLine, summary.location.endLine),
   };
 }

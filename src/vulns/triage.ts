@@ -31,12 +31,18 @@ export async function triage(svc: Services, actor: Actor, project: Project | nul
   if (change.kind === 'state' && change.state === 'dismissed' && !change.comment.trim()) throw invalid('body/comment', 'a dismissal needs a comment saying why');
   if (change.kind === 'severity' && !change.justification.trim()) throw invalid('body/justification', 'a severity override needs a justification');
   const now = toDbTime(svc.clock.now());
+  // One transaction for the whole request, across projects too: a bulk change lands entirely or not at all.
   return svc.db.kysely.transaction().execute(async (trx) => {
     let changed = 0;
+    const found = new Map<number, number[]>();
     for (const part of chunks([...new Set(ids)])) {
       let query = trx.selectFrom('vulnerabilities').select(['id', 'project_id', 'state', 'dismissal_reason', 'severity']).where('id', 'in', part);
       if (project) query = query.where('project_id', '=', project.id);
       const rows = await query.execute();
+      for (const r of rows) {
+        if (!found.has(r.project_id)) found.set(r.project_id, []);
+        found.get(r.project_id)!.push(r.id);
+      }
       const events = [];
       if (change.kind === 'state') {
         const reason = change.state === 'dismissed' ? change.reason : null;
@@ -74,13 +80,19 @@ export async function triage(svc: Services, actor: Actor, project: Project | nul
     }
     const total = new Set(ids).size;
     if (changed > 0) {
-      await recordAudit(trx, svc.clock.now(), actor, {
-        action: change.kind === 'state' ? 'vulnerability.triage' : 'vulnerability.severity_override',
-        subjectType: 'vulnerability',
-        subjectId: ids.length === 1 ? ids[0]! : `${total} vulnerabilities`,
-        scopePath: project?.fullPath ?? null,
-        after: change,
-      });
+      // Across projects (the group and instance report) one entry per project, so each lands in its own audit log.
+      const scopes = project
+        ? [{ path: project.fullPath, ids: [...new Set(ids)] }]
+        : (await trx.selectFrom('projects').select(['id', 'full_path']).where('id', 'in', [...found.keys()]).execute()).map((p) => ({ path: p.full_path, ids: found.get(p.id)! }));
+      for (const scope of scopes) {
+        await recordAudit(trx, svc.clock.now(), actor, {
+          action: change.kind === 'state' ? 'vulnerability.triage' : 'vulnerability.severity_override',
+          subjectType: 'vulnerability',
+          subjectId: scope.ids.length === 1 ? scope.ids[0]! : `${scope.ids.length} vulnerabilities`,
+          scopePath: scope.path,
+          after: change,
+        });
+      }
     }
     return { changed, unchanged: total - changed };
   });

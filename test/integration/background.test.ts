@@ -60,7 +60,7 @@ for (const dialect of dialects) describe(`background jobs [${dialect}]`, () => {
   });
 
   test('every module job is scheduled; an upload is delivered to a webhook without anyone calling the delivery', async () => {
-    assert.deepEqual(BACKGROUND_JOBS.map((j) => j.name), ['notify.deliver', 'sla.scan', 'sla.acceptance-expiry', 'feeds.refresh', 'notify.digest', 'notify.retention']);
+    assert.deepEqual(BACKGROUND_JOBS.map((j) => j.name), ['notify.deliver', 'sla.scan', 'sla.acceptance-expiry', 'feeds.refresh', 'notify.digest', 'notify.retention', 'stats.daily']);
     const admin = caller(t.app, { token: await makeToken(t.svc, await makeUser(t.svc, 'root', { admin: true }), ['read', 'write', 'admin']) });
     await admin.post('/api/v1/groups', { path: 'acme' });
     const project = (await admin.post('/api/v1/groups/acme/projects', { path: 'api' })).body.id;

@@ -9,6 +9,8 @@ import * as m0005 from '../../sla/migrations/0005_sla.js';
 import * as m0006 from '../../notify/migrations/0006_notify.js';
 import * as m0007 from './migrations/0007_jobs.js';
 import * as m0008 from '../../notify/migrations/0008_delivery.js';
+import * as m0009 from '../../vulns/migrations/0009_dashboards.js';
+import * as m0010 from '../../vulns/migrations/0010_repository_url.js';
 
 /**
  * Migrations are listed here in order (not discovered on disk) so the compiled bundle and tests see exactly
@@ -23,6 +25,8 @@ const migrations: Record<string, { up(db: Parameters<Migration['up']>[0], ddl: D
   '0006_notify': m0006,
   '0007_jobs': m0007,
   '0008_delivery': m0008,
+  '0009_dashboards': m0009,
+  '0010_repository_url': m0010,
 };
 
 class StaticProvider implements MigrationProvider {

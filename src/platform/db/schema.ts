@@ -4,6 +4,7 @@ import type { RiskTables } from '../../risk/tables.js';
 import type { SlaTables } from '../../sla/tables.js';
 import type { NotifyTables } from '../../notify/tables.js';
 import type { VulnsTables } from '../../vulns/tables.js';
+import type { DashboardTables } from '../../vulns/dashboards/tables.js';
 
 /**
  * Table shapes of the platform module. Timestamps are ISO-8601 UTC strings with milliseconds (see time.ts)
@@ -80,6 +81,8 @@ export interface ProjectsTable {
   default_branch: string;
   /** Resolve vulnerabilities automatically when the default branch no longer detects them. */
   auto_resolve: Generated<number>;
+  /** http(s) address of the repository browser (0010_repository_url); null when unset. */
+  repository_url: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -119,7 +122,7 @@ export interface AuditEventsTable {
 }
 
 /** Every table: the platform's own, plus each module's (modules keep their table types in their folder). */
-export interface Database extends VulnsTables, RiskTables, SlaTables, NotifyTables, JobsTables {
+export interface Database extends VulnsTables, RiskTables, SlaTables, NotifyTables, JobsTables, DashboardTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

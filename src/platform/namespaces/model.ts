@@ -22,6 +22,8 @@ export interface Project {
   defaultBranch: string;
   /** Resolve vulnerabilities automatically once the default branch no longer detects them. */
   autoResolve: boolean;
+  /** Where the code is browsed (http(s), no credentials): vulnerability locations link into it. */
+  repositoryUrl: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,6 +54,7 @@ export function toProject(row: ProjectRow): Project {
     description: row.description,
     defaultBranch: row.default_branch,
     autoResolve: row.auto_resolve === 1,
+    repositoryUrl: row.repository_url,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -65,5 +68,27 @@ export function branchProblem(name: string): string | null {
   if (name.includes('..') || name.includes('@{') || name.endsWith('.') || name.endsWith('.lock')) {
     return 'must not contain ".." or "@{" nor end with "." or ".lock"';
   }
+  return null;
+}
+
+export const MAX_REPOSITORY_URL = 500;
+
+/**
+ * A repository URL is shown to everyone who can see the project and put in links, so only a plain http(s) address:
+ * no `javascript:` or other scheme, and no user:password@ (a token pasted with a clone URL would leak).
+ */
+export function repositoryUrlProblem(value: string): string | null {
+  if (value.length > MAX_REPOSITORY_URL) return `must be at most ${MAX_REPOSITORY_URL} characters`;
+  const absolute = 'must be an absolute http:// or https:// URL';
+  // The URL parser also accepts "https:host" and stray whitespace; insist on the form that is stored and linked.
+  if (!/^https?:\/\/[^\s/?#]/i.test(value) || /\s/.test(value)) return absolute;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return absolute;
+  }
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials (user:password@)';
+  if (value.includes('?') || value.includes('#')) return 'must not have a query or a fragment';
   return null;
 }

@@ -9,7 +9,7 @@ import { toDbTime } from '../db/time.js';
 import { invalid, notFound } from '../errors.js';
 import { visibleTo } from './access.js';
 import { claimPath, releasePath } from './claims.js';
-import { branchProblem, toProject, type Group, type Project } from './model.js';
+import { branchProblem, repositoryUrlProblem, toProject, type Group, type Project } from './model.js';
 import { isNumericId, joinPath, pathKey, segmentProblem } from './paths.js';
 
 export async function findProject(svc: Services, ref: string): Promise<Project | null> {
@@ -31,6 +31,12 @@ export interface NewProject {
   name?: string;
   description?: string;
   defaultBranch?: string;
+  repositoryUrl?: string | null;
+}
+
+function checkRepositoryUrl(url: string | null | undefined): void {
+  const problem = url ? repositoryUrlProblem(url) : null;
+  if (problem) throw invalid('body/repository_url', problem);
 }
 
 export async function createProject(svc: Services, actor: Actor, group: Group, input: NewProject): Promise<Project> {
@@ -39,6 +45,7 @@ export async function createProject(svc: Services, actor: Actor, group: Group, i
   const defaultBranch = input.defaultBranch ?? 'main';
   const branch = branchProblem(defaultBranch);
   if (branch) throw invalid('body/default_branch', branch);
+  checkRepositoryUrl(input.repositoryUrl);
   const fullPath = joinPath(group.fullPath, input.path);
   const now = svc.clock.now();
   return svc.db.kysely.transaction().execute(async (trx) => {
@@ -52,6 +59,7 @@ export async function createProject(svc: Services, actor: Actor, group: Group, i
         name: input.name?.trim() || input.path,
         description: input.description ?? '',
         default_branch: defaultBranch,
+        repository_url: input.repositoryUrl || null,
         created_at: toDbTime(now),
         updated_at: toDbTime(now),
       })
@@ -68,6 +76,8 @@ export interface ProjectChanges {
   description?: string;
   defaultBranch?: string;
   autoResolve?: boolean;
+  /** null removes it. */
+  repositoryUrl?: string | null;
 }
 
 export async function updateProject(svc: Services, actor: Actor, project: Project, changes: ProjectChanges): Promise<Project> {
@@ -75,6 +85,7 @@ export async function updateProject(svc: Services, actor: Actor, project: Projec
     const problem = branchProblem(changes.defaultBranch);
     if (problem) throw invalid('body/default_branch', problem);
   }
+  checkRepositoryUrl(changes.repositoryUrl);
   const now = svc.clock.now();
   return svc.db.kysely.transaction().execute(async (trx) => {
     const row = await trx
@@ -84,6 +95,7 @@ export async function updateProject(svc: Services, actor: Actor, project: Projec
         ...(changes.description !== undefined && { description: changes.description }),
         ...(changes.defaultBranch !== undefined && { default_branch: changes.defaultBranch }),
         ...(changes.autoResolve !== undefined && { auto_resolve: changes.autoResolve ? 1 : 0 }),
+        ...(changes.repositoryUrl !== undefined && { repository_url: changes.repositoryUrl || null }),
         updated_at: toDbTime(now),
       })
       .where('id', '=', project.id)

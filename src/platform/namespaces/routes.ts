@@ -9,7 +9,7 @@ import { actorOf, callerOf, groupOf, projectOf } from '../http/access.js';
 import { Closed, Line, Name, NoQuery, PageOf, PageQuery, pageOf, Ref, Text } from '../http/schemas.js';
 import { createGroup, deleteGroup, listGroups, updateGroup } from './groups.js';
 import { addMember, changeMemberRole, listMembers, removeMember, type Member, type MembershipTarget } from './members.js';
-import type { Group, Project } from './model.js';
+import { MAX_REPOSITORY_URL, type Group, type Project } from './model.js';
 import { SEGMENT_PATTERN, SEGMENT_RULE } from './paths.js';
 import { createProject, deleteProject, listProjects, updateProject } from './projects.js';
 
@@ -44,6 +44,7 @@ const ProjectJson = Type.Object({
   description: Type.String(),
   default_branch: Type.String(),
   auto_resolve: Type.Boolean(),
+  repository_url: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
@@ -57,6 +58,7 @@ const projectJson = (p: Project) => ({
   description: p.description,
   default_branch: p.defaultBranch,
   auto_resolve: p.autoResolve,
+  repository_url: p.repositoryUrl,
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });
@@ -82,6 +84,7 @@ const memberJson = (m: Member) => ({
 const Path = Type.String({ minLength: 1, maxLength: 100, pattern: SEGMENT_PATTERN, description: SEGMENT_RULE });
 const Description = Text(10_000);
 const Branch = Line(255);
+const RepositoryUrl = Line(MAX_REPOSITORY_URL);
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 const NewGroupBody = Type.Object({ path: Path, name: Type.Optional(Name), description: Type.Optional(Description) }, Closed);
 const GroupParams = Type.Object({ group: Ref });
@@ -264,13 +267,17 @@ export const namespaceRoutes =
           summary: 'Create a project in the group',
           params: GroupParams,
           querystring: NoQuery,
-          body: Type.Object({ path: Path, name: Type.Optional(Name), description: Type.Optional(Description), default_branch: Type.Optional(Branch) }, Closed),
+          body: Type.Object(
+            { path: Path, name: Type.Optional(Name), description: Type.Optional(Description), default_branch: Type.Optional(Branch), repository_url: Type.Optional(RepositoryUrl) },
+            Closed,
+          ),
           response: { 201: ProjectJson },
         },
       },
       async (request, reply) => {
-        const { default_branch, ...rest } = request.body;
-        const project = await createProject(svc, actorOf(request), groupOf(request), { ...rest, ...(default_branch !== undefined && { defaultBranch: default_branch }) });
+        const { default_branch, repository_url, ...rest } = request.body;
+        const input = { ...rest, ...(default_branch !== undefined && { defaultBranch: default_branch }), ...(repository_url !== undefined && { repositoryUrl: repository_url }) };
+        const project = await createProject(svc, actorOf(request), groupOf(request), input);
         return reply.code(201).send(projectJson(project));
       },
     );
@@ -300,19 +307,30 @@ export const namespaceRoutes =
         config: { access: { who: 'project', role: 'owner' } },
         schema: {
           tags: ['projects'],
-          summary: "Change a project's name, description, default branch or auto-resolve policy",
+          summary: "Change a project's name, description, default branch, auto-resolve policy or repository URL (null removes it)",
           params: ProjectParams,
           querystring: NoQuery,
           body: Type.Object(
-            { name: Type.Optional(Name), description: Type.Optional(Description), default_branch: Type.Optional(Branch), auto_resolve: Type.Optional(Type.Boolean()) },
+            {
+              name: Type.Optional(Name),
+              description: Type.Optional(Description),
+              default_branch: Type.Optional(Branch),
+              auto_resolve: Type.Optional(Type.Boolean()),
+              repository_url: Type.Optional(Type.Union([RepositoryUrl, Type.Null()])),
+            },
             Closed,
           ),
           response: { 200: ProjectJson },
         },
       },
       async (request) => {
-        const { default_branch, auto_resolve, ...rest } = request.body;
-        const changes = { ...rest, ...(default_branch !== undefined && { defaultBranch: default_branch }), ...(auto_resolve !== undefined && { autoResolve: auto_resolve }) };
+        const { default_branch, auto_resolve, repository_url, ...rest } = request.body;
+        const changes = {
+          ...rest,
+          ...(default_branch !== undefined && { defaultBranch: default_branch }),
+          ...(auto_resolve !== undefined && { autoResolve: auto_resolve }),
+          ...(repository_url !== undefined && { repositoryUrl: repository_url }),
+        };
         return projectJson(await updateProject(svc, actorOf(request), projectOf(request), changes));
       },
     );

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { Services } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
-import { actorOf, groupOf, projectOf, registerProjectResolver } from '../../platform/http/access.js';
+import { actorOf, projectOf, registerProjectResolver } from '../../platform/http/access.js';
 import { Closed, Line, NoQuery, PageOf, PageQuery, pageOf, Ref, Text } from '../../platform/http/schemas.js';
 import { explainVulnerabilityRisk } from '../../risk/explain.js';
 import { explanationJson } from '../../risk/json.js';
@@ -15,6 +15,7 @@ import { REPORT_TYPES, SEVERITIES, type Severity } from '../model.js';
 import { getVulnerability, idsMatching, listVulnerabilities, SORTS, vulnerabilityProject, type Sort, type VulnerabilityFilter, type VulnerabilitySummary } from '../report.js';
 import { triage, type TriageChange } from '../triage.js';
 import { DISMISSAL_REASONS, STATES, type DismissalReason } from '../triage-states.js';
+import { REPORT_SCOPES } from './report-scopes.js';
 import { RefParam } from './scans.js';
 
 const LocationJson = Type.Record(Type.String(), Type.Unknown());
@@ -81,7 +82,7 @@ export function summaryJson(v: VulnerabilitySummary) {
 }
 
 const List = (description: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 500, pattern: '^[a-z_]+(,[a-z_]+)*$', description }));
-const FilterFields = {
+export const FilterFields = {
   state: List(`comma-separated: ${STATES.join(', ')}`),
   severity: List(`comma-separated: ${SEVERITIES.join(', ')}`),
   report_type: List(`comma-separated: ${REPORT_TYPES.join(', ')}`),
@@ -103,7 +104,8 @@ const FilterFields = {
 function ssvcParam(decision: string): string {
   return decision === 'track*' ? 'track_star' : decision;
 }
-const ListQuery = Type.Object({ ...PageQuery, ...FilterFields, sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)))) }, Closed);
+export const SortField = { sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)))) };
+const ListQuery = Type.Object({ ...PageQuery, ...FilterFields, ...SortField }, Closed);
 
 function enumList(field: string, text: string | undefined, allowed: readonly string[]): string[] | undefined {
   if (text === undefined) return undefined;
@@ -113,7 +115,7 @@ function enumList(field: string, text: string | undefined, allowed: readonly str
   return values;
 }
 
-function filterOf(q: Static<typeof ListQuery> | Partial<Static<typeof ListQuery>>, prefix: string, now: Date): VulnerabilityFilter {
+export function filterOf(q: Partial<Static<typeof ListQuery>>, prefix: string, now: Date): VulnerabilityFilter {
   const sla = enumList(`${prefix}/sla`, q.sla, SLA_STATUSES) as SlaStatus[] | undefined;
   const state = enumList(`${prefix}/state`, q.state, STATES);
   const severity = enumList(`${prefix}/severity`, q.severity, SEVERITIES);
@@ -138,7 +140,7 @@ function filterOf(q: Static<typeof ListQuery> | Partial<Static<typeof ListQuery>
   };
 }
 
-const StateChange = {
+export const StateChange = {
   state: Type.Optional(Type.Union(STATES.map((s) => Type.Literal(s)))),
   reason: Type.Optional(Type.Union(DISMISSAL_REASONS.map((r) => Type.Literal(r)))),
   comment: Type.Optional(Text(10_000)),
@@ -147,7 +149,7 @@ const StateChange = {
   expires_at: Type.Optional(Type.String({ format: 'date-time', description: 'acceptable_risk only: when the acceptance comes back for review (default: the SLA policy)' })),
 };
 
-function changeOf(body: { state?: string; reason?: string; comment?: string; severity?: string; justification?: string; expires_at?: string }, now: Date): TriageChange {
+export function changeOf(body: { state?: string; reason?: string; comment?: string; severity?: string; justification?: string; expires_at?: string }, now: Date): TriageChange {
   if (body.severity !== undefined) {
     if (body.state !== undefined) throw invalid('body/severity', 'change the state and the severity in separate requests');
     if (!body.justification?.trim()) throw invalid('body/justification', 'a severity override needs a justification');
@@ -167,37 +169,27 @@ function changeOf(body: { state?: string; reason?: string; comment?: string; sev
   return { kind: 'state', state: body.state as Exclude<TriageChange & { kind: 'state' }, { state: 'dismissed' }>['state'], comment: body.comment ?? null };
 }
 
-const MAX_BULK = 10_000;
-const TriageResultJson = Type.Object({ changed: Type.Integer(), unchanged: Type.Integer() });
+export const MAX_BULK = 10_000;
+export const TriageResultJson = Type.Object({ changed: Type.Integer(), unchanged: Type.Integer() });
 
 export const vulnerabilityRoutes =
   (svc: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
     registerProjectResolver('vulnerability', (s, id) => vulnerabilityProject(s, Number(id)));
 
-    app.get(
-      '/api/v1/projects/:project/vulnerabilities',
-      {
-        config: { access: { who: 'project', role: 'reporter' } },
-        schema: { tags: ['vulnerabilities'], summary: "The project's vulnerability report", params: Type.Object({ project: Ref }), querystring: ListQuery, response: { 200: PageOf(SummaryJson) } },
-      },
-      async (request) => {
-        const page = await listVulnerabilities(svc, { kind: 'project', projectId: projectOf(request).id }, filterOf(request.query, 'query', svc.clock.now()), (request.query.sort ?? 'severity') as Sort, pageOf(request.query));
-        return { items: page.items.map(summaryJson), next_cursor: page.nextCursor };
-      },
-    );
-
-    app.get(
-      '/api/v1/groups/:group/vulnerabilities',
-      {
-        config: { access: { who: 'group', role: 'reporter' } },
-        schema: { tags: ['vulnerabilities'], summary: 'The vulnerability report of every project below the group', params: Type.Object({ group: Ref }), querystring: ListQuery, response: { 200: PageOf(SummaryJson) } },
-      },
-      async (request) => {
-        const page = await listVulnerabilities(svc, { kind: 'group', group: groupOf(request) }, filterOf(request.query, 'query', svc.clock.now()), (request.query.sort ?? 'severity') as Sort, pageOf(request.query));
-        return { items: page.items.map(summaryJson), next_cursor: page.nextCursor };
-      },
-    );
+    for (const scope of REPORT_SCOPES) {
+      app.get(
+        `${scope.prefix}/vulnerabilities`,
+        {
+          config: { access: scope.access },
+          schema: { tags: ['vulnerabilities'], summary: `The vulnerability report of ${scope.what}`, params: scope.params, querystring: ListQuery, response: { 200: PageOf(SummaryJson) } },
+        },
+        async (request) => {
+          const page = await listVulnerabilities(svc, scope.where(request), filterOf(request.query, 'query', svc.clock.now()), (request.query.sort ?? 'severity') as Sort, pageOf(request.query));
+          return { items: page.items.map(summaryJson), next_cursor: page.nextCursor };
+        },
+      );
+    }
 
     app.get(
       '/api/v1/vulnerabilities/:id',
@@ -221,9 +213,12 @@ export const vulnerabilityRoutes =
             last_seen_scan_id: o.lastSeenScanId,
             fixed_scan_id: o.fixedScanId,
             location: o.location,
+            url: o.url,
           })),
           scans: v.scans.map((s) => ({ id: s.id, ref: s.ref, commit: s.commit, created_at: s.createdAt })),
           history: v.history.map((h) => ({ at: h.at, actor: h.actor, kind: h.kind, from: h.from, to: h.to, reason: h.reason, comment: h.comment, scan_id: h.scanId })),
+          repository_url: v.repositoryUrl,
+          location_url: v.locationUrl,
           risk_explanation: explanationJson(await explainVulnerabilityRisk(svc.db.kysely, v.id)),
         };
       },
