@@ -5,6 +5,7 @@ import path from 'node:path';
 import { openSqlite } from '../../src/platform/db/connect.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { DAY } from '../../src/platform/clock.js';
+import { refreshDashboardStats } from '../../src/vulns/dashboards/stats-job.js';
 import { caller, makeToken, makeUser, startTestApp, TEST_PASSWORD, type Caller, type TestApp } from './app.js';
 import { reportFile } from './fixtures.js';
 
@@ -93,4 +94,6 @@ async function seed(t: TestApp, api: Caller, token: string): Promise<void> {
   await upload(SEEDED.android, 'gitlab-branches/feature-branch/gl-sast-report.json', 'feature-branch');
   await upload(SEEDED.android, 'gitlab-branches/feature-branch/gl-secret-detection-report.json', 'feature-branch');
   t.clock.set(new Date(SEEDED_NOW));
+  // The daily job would have filled the statistics over those two months; run it once so trends have history.
+  await refreshDashboardStats(t.svc);
 }
