@@ -5,8 +5,14 @@ import type { SlaStatus } from './policy.js';
 /** What the vulnerability report needs from the SLA module (through an inner join on `vulnerability_sla`). */
 export const SLA_COLUMNS = ['vulnerability_sla.started_at as sla_started_at', 'vulnerability_sla.due_at as sla_due_at', 'vulnerability_sla.due_soon_at as sla_due_soon_at'] as const;
 
-/** Soonest first; vulnerabilities without a deadline last (the same on both databases, unlike NULL ordering). */
-export const DUE_SORT = sql<string>`coalesce(vulnerability_sla.due_at, '9999-12-31T00:00:00.000Z')`;
+/** Where a vulnerability without a deadline sorts: after every real one. */
+export const DUE_NEVER = '9999-12-31T00:00:00.000Z';
+
+/**
+ * Soonest first; vulnerabilities without a deadline last (the same on both databases, unlike NULL ordering). The
+ * expression is that of the 0011_report_order indexes, which serve the sort.
+ */
+export const DUE_SORT = sql<string>`coalesce(vulnerability_sla.due_at, ${sql.lit(DUE_NEVER)})`;
 
 export interface SlaSummary {
   startedAt: string | null;

@@ -1,4 +1,4 @@
-import { sql, type Expression, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Services } from '../platform/context.js';
 import type { Database } from '../platform/db/schema.js';
 import { decodeCursorTuple, toPage, type Page, type PageRequest } from '../platform/db/paging.js';
@@ -12,6 +12,7 @@ import type { SlaStatus } from '../sla/policy.js';
 import { DUE_SORT, SLA_COLUMNS, slaFilter, slaSummaryOf, type SlaSummary } from '../sla/report-columns.js';
 import { toDbTime } from '../platform/db/time.js';
 import { fileLink } from './file-link.js';
+import { choosePlan, hasNeedle, mergeOrdered, type OrderedKey, type Plan } from './report-plan.js';
 import type { Location, Severity } from './model.js';
 import type { VulnerabilitiesTable } from './tables.js';
 
@@ -95,12 +96,10 @@ function toSummary(row: Selectable<VulnerabilitiesTable> & Parameters<typeof ris
   };
 }
 
-const severityRank = sql<number>`case vulnerabilities.severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'info' then 1 else 0 end`;
-
 /** Whose vulnerabilities: one project, a group's subtree, or every project a user can see (null: an admin, all). */
 export type Where = { kind: 'project'; projectId: number } | { kind: 'group'; group: Group } | { kind: 'instance'; userId: number | null };
 
-type Query = SelectQueryBuilder<Database, 'vulnerabilities' | 'projects' | 'vulnerability_risk' | 'vulnerability_sla', object>;
+type Query = SelectQueryBuilder<Database, 'vulnerabilities' | 'vulnerability_risk' | 'vulnerability_sla', object>;
 
 function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
   let q = query;
@@ -147,72 +146,112 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
   return q;
 }
 
+/** The ids of the projects in scope, as a subquery; null when that is every project (an administrator's instance). */
+function projectsInScope(svc: Services, where: Exclude<Where, { kind: 'project' }>) {
+  const projects = svc.db.kysely.selectFrom('projects').select('projects.id');
+  if (where.kind === 'group') {
+    const prefix = `${pathKey(where.group.fullPath)}/`;
+    return projects.where(sql`substr(lower(projects.full_path), 1, ${prefix.length})`, '=', prefix);
+  }
+  const { userId } = where;
+  return userId === null ? null : projects.where(visibleTo(userId));
+}
+
 /**
  * The vulnerabilities in scope, without joins (what facets count). Group and instance scopes are an uncorrelated
  * "project in (…)": the path or membership test runs once per project, not once per vulnerability.
  */
 export function scopedVulnerabilities(svc: Services, where: Where) {
   const q = svc.db.kysely.selectFrom('vulnerabilities');
-  switch (where.kind) {
-    case 'project':
-      return q.where('vulnerabilities.project_id', '=', where.projectId);
-    case 'group': {
-      const prefix = `${pathKey(where.group.fullPath)}/`;
-      return q.where('vulnerabilities.project_id', 'in', (eb) => eb.selectFrom('projects').select('projects.id').where(sql`substr(lower(projects.full_path), 1, ${prefix.length})`, '=', prefix));
-    }
-    case 'instance': {
-      const { userId } = where;
-      return userId === null ? q : q.where('vulnerabilities.project_id', 'in', (eb) => eb.selectFrom('projects').select('projects.id').where(visibleTo(userId)));
-    }
+  if (where.kind === 'project') return q.where('vulnerabilities.project_id', '=', where.projectId);
+  const projects = projectsInScope(svc, where);
+  return projects === null ? q : q.where('vulnerabilities.project_id', 'in', projects);
+}
+
+/** With the risk and SLA rows (one each per vulnerability): what filters and sorts read. */
+function withRiskAndSla(q: SelectQueryBuilder<Database, 'vulnerabilities', object>): Query {
+  return q.innerJoin('vulnerability_risk', 'vulnerability_risk.vulnerability_id', 'vulnerabilities.id').innerJoin('vulnerability_sla', 'vulnerability_sla.vulnerability_id', 'vulnerabilities.id');
+}
+
+export function scopeQuery(svc: Services, where: Where) {
+  return withRiskAndSla(scopedVulnerabilities(svc, where)).innerJoin('projects', 'projects.id', 'vulnerabilities.project_id');
+}
+
+/**
+ * A sort as its index sees it: the key, the id and project columns of the table whose (key, id) and
+ * (project_id, key, id) indexes serve it (0011_report_order). Risk and due date are walked in their own tables,
+ * whose rows carry the vulnerability's id and project.
+ */
+interface SortKey {
+  key: RawBuilder<string | number>;
+  id: RawBuilder<number>;
+  project: RawBuilder<number>;
+  ascending: boolean;
+  kind: 'string' | 'number';
+}
+
+const SORT_KEYS: Record<Sort, SortKey> = {
+  severity: { key: sql`vulnerabilities.severity_rank`, id: sql`vulnerabilities.id`, project: sql`vulnerabilities.project_id`, ascending: false, kind: 'number' },
+  risk: { key: RISK_SORT, id: sql`vulnerability_risk.vulnerability_id`, project: sql`vulnerability_risk.project_id`, ascending: false, kind: 'number' },
+  // Due dates read soonest first; every other order is largest (or latest) first.
+  due_date: { key: DUE_SORT, id: sql`vulnerability_sla.vulnerability_id`, project: sql`vulnerability_sla.project_id`, ascending: true, kind: 'string' },
+  first_detected: { key: sql`vulnerabilities.first_detected_at`, id: sql`vulnerabilities.id`, project: sql`vulnerabilities.project_id`, ascending: false, kind: 'string' },
+  last_detected: { key: sql`vulnerabilities.last_detected_at`, id: sql`vulnerabilities.id`, project: sql`vulnerabilities.project_id`, ascending: false, kind: 'string' },
+};
+
+/** One ordered read of keys: the filter, the keyset start (a row-value comparison, which both databases turn into an index range) and the order. */
+async function readKeys(query: Query, filter: VulnerabilityFilter, order: SortKey, after: (string | number)[] | null, limit: number): Promise<OrderedKey[]> {
+  let q = applyFilter(query, filter);
+  if (after) q = q.where(sql<SqlBool>`(${order.key}, ${order.id}) ${sql.raw(order.ascending ? '>' : '<')} (${after[0]}, ${after[1]})`);
+  const direction = order.ascending ? 'asc' : 'desc';
+  const rows = await q.select([order.key.as('sort_value'), order.id.as('id')]).orderBy(order.key, direction).orderBy(order.id, direction).limit(limit).execute();
+  // PostgreSQL hands bigint ids over as strings.
+  return rows.map((r) => ({ sortValue: r.sort_value, id: Number(r.id) }));
+}
+
+async function orderedKeys(svc: Services, where: Where, filter: VulnerabilityFilter, sort: Sort, after: (string | number)[] | null, limit: number, forced?: Plan): Promise<OrderedKey[]> {
+  const order = SORT_KEYS[sort];
+  const db = svc.db.kysely;
+  const all = () => withRiskAndSla(db.selectFrom('vulnerabilities'));
+  const scope = where.kind === 'project' ? null : projectsInScope(svc, where);
+  const projectIds = where.kind === 'project' ? [where.projectId] : scope === null ? null : (await scope.execute()).map((p) => Number(p.id));
+  const allProjects = projectIds === null ? 0 : Number((await db.selectFrom('projects').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+  const plan = forced ?? choosePlan({ inScope: projectIds?.length ?? null, allProjects, needle: hasNeedle(filter, sort) });
+  if (plan === 'per-project' && projectIds !== null) {
+    const lists: OrderedKey[][] = [];
+    for (const projectId of projectIds) lists.push(await readKeys(all().where(sql<SqlBool>`${order.project} = ${projectId}`), filter, order, after, limit));
+    return mergeOrdered(lists, order.ascending, limit);
   }
+  if (plan === 'search') return readKeys(withRiskAndSla(scopedVulnerabilities(svc, where)), filter, order, after, limit);
+  // The unary plus keeps the project test off every index, so that the database walks the sort order instead.
+  const inScope = where.kind === 'project' ? sql`${where.projectId}` : scope;
+  return readKeys(inScope === null ? all() : all().where(sql<SqlBool>`+${order.project} in (${inScope})`), filter, order, after, limit);
 }
 
-export function scopeQuery(svc: Services, where: Where): Query {
-  return scopedVulnerabilities(svc, where)
-    .innerJoin('projects', 'projects.id', 'vulnerabilities.project_id')
-    .innerJoin('vulnerability_risk', 'vulnerability_risk.vulnerability_id', 'vulnerabilities.id')
-    .innerJoin('vulnerability_sla', 'vulnerability_sla.vulnerability_id', 'vulnerabilities.id');
-}
-
-function sortColumn(sort: Sort) {
-  return sort === 'severity'
-    ? sql<string | number>`${severityRank}`
-    : sort === 'risk'
-      ? RISK_SORT
-      : sort === 'due_date'
-        ? DUE_SORT
-        : sort === 'first_detected'
-      ? sql<string | number>`vulnerabilities.first_detected_at`
-      : sql<string | number>`vulnerabilities.last_detected_at`;
-}
-
-export async function listVulnerabilities(svc: Services, where: Where, filter: VulnerabilityFilter, sort: Sort, page: PageRequest): Promise<Page<VulnerabilitySummary>> {
-  const column = sortColumn(sort);
-  const ascending = sort === 'due_date';
+/** `plan` overrides the choice (tests compare the plans' answers). */
+export async function listVulnerabilities(svc: Services, where: Where, filter: VulnerabilityFilter, sort: Sort, page: PageRequest, plan?: Plan): Promise<Page<VulnerabilitySummary>> {
   const now = toDbTime(svc.clock.now());
-  const after = decodeCursorTuple(page.cursor, [sort === 'severity' || sort === 'risk' ? 'number' : 'string', 'number']);
-  let q = applyFilter(scopeQuery(svc, where), filter);
-  if (after) {
-    const [value, id] = after as [string | number, number];
-    // Due dates read soonest first; every other order is largest (or latest) first.
-    const op = sql.raw(ascending ? '>' : '<');
-    q = q.where(sql<SqlBool>`(${column} ${op} ${value} or (${column} = ${value} and vulnerabilities.id ${op} ${id}))` as Expression<SqlBool>);
-  }
-  const rows = await q
+  const after = decodeCursorTuple(page.cursor, [SORT_KEYS[sort].kind, 'number']);
+  const keys = await orderedKeys(svc, where, filter, sort, after, page.limit + 1, plan);
+  // The page's full rows, read by id: only these, never the wide rows of everything the walk or sort passed.
+  const rows = keys.length === 0 ? [] : await scopeQuery(svc, { kind: 'instance', userId: null })
     .selectAll('vulnerabilities')
     .select(RISK_COLUMNS)
     .select(SLA_COLUMNS)
-    .select(['projects.full_path as project_path', column.as('sort_value')])
-    .orderBy(column, ascending ? 'asc' : 'desc')
-    .orderBy('vulnerabilities.id', ascending ? 'asc' : 'desc')
-    .limit(page.limit + 1)
+    .select('projects.full_path as project_path')
+    .where('vulnerabilities.id', 'in', keys.map((k) => k.id))
     .execute();
-  return toPage(rows, page.limit, (row) => [row.sort_value, row.id], (row) => toSummary(row, now));
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  const found = keys.flatMap((k) => {
+    const row = byId.get(k.id);
+    return row ? [{ key: k, row }] : [];
+  });
+  return toPage(found, page.limit, ({ key }) => [key.sortValue, key.id], ({ row }) => toSummary(row, now));
 }
 
 /** Ids matching a filter, for bulk triage "by filter". */
 export async function idsMatching(svc: Services, where: Where, filter: VulnerabilityFilter, max: number): Promise<number[]> {
-  const rows = await applyFilter(scopeQuery(svc, where), filter).select('vulnerabilities.id').limit(max + 1).execute();
+  const rows = await applyFilter(withRiskAndSla(scopedVulnerabilities(svc, where)), filter).select('vulnerabilities.id').limit(max + 1).execute();
   return rows.map((r) => r.id);
 }
 

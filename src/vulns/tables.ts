@@ -30,6 +30,8 @@ export interface VulnerabilitiesTable {
   description: string | null;
   /** Effective severity (the override when there is one): what lists filter and sort on. */
   severity: string;
+  /** The severity as a number (critical 5 … unknown 0), generated from it: what the severity sort reads (0011). */
+  severity_rank: Generated<number>;
   scanner_severity: string;
   severity_overridden: number;
   report_type: string;

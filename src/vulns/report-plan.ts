@@ -1,0 +1,60 @@
+import type { VulnerabilityFilter } from './report.js';
+
+/**
+ * How a page of the report is read (pure choices; report.ts runs them). Every plan returns the same rows in the
+ * same order, a page of (sort value, id) keys, whose full rows are read afterwards by id:
+ * - per-project: one ordered walk of a (project_id, key, id) index per project in scope, merged. For scopes of few
+ *   projects, where a walk of the global order would skip over everybody else's vulnerabilities.
+ * - walk: the global (key, id) index in order, keeping the rows of the scope's projects that pass the filter,
+ *   until the page is full. For scopes of many projects: a page costs about limit × (all / in scope) index steps.
+ * - search: the database's own plan (find the matching rows, then sort them). For "needle" filters that keep
+ *   few rows, where any ordered walk would read far before it fills a page.
+ */
+export type Plan = 'per-project' | 'walk' | 'search';
+export const PLANS: readonly Plan[] = ['per-project', 'walk', 'search'];
+
+/** At most this many projects are walked one by one; also when they are few next to the whole instance. */
+export const PER_PROJECT_MAX = 32;
+const PER_PROJECT_SHARE = 1 / 64;
+const PER_PROJECT_CEILING = 256;
+
+/**
+ * Filters that typically keep a small part of a scope, so an ordered walk would read far to fill a page. A range
+ * on the sort key itself is no needle: the walk starts or stops at it.
+ */
+export function hasNeedle(filter: VulnerabilityFilter, sort: string): boolean {
+  return (
+    (filter.ids?.length ?? 0) > 0 ||
+    filter.identifier !== undefined ||
+    filter.ref !== undefined ||
+    filter.location !== undefined ||
+    filter.kev === true ||
+    filter.epssMin !== undefined ||
+    (filter.ssvc?.length ?? 0) > 0 ||
+    (filter.riskMin !== undefined && sort !== 'risk') ||
+    (filter.sla?.statuses.length ?? 0) > 0 ||
+    filter.detectedBefore !== undefined ||
+    filter.detectedAfter !== undefined
+  );
+}
+
+/** `inScope`: the number of projects in scope, null for every project (an administrator's instance report). */
+export function choosePlan(options: { inScope: number | null; allProjects: number; needle: boolean }): Plan {
+  if (options.needle) return 'search';
+  const { inScope, allProjects } = options;
+  if (inScope === null) return 'walk';
+  const few = inScope <= PER_PROJECT_MAX || (inScope <= PER_PROJECT_CEILING && inScope < allProjects * PER_PROJECT_SHARE);
+  return few ? 'per-project' : 'walk';
+}
+
+export interface OrderedKey {
+  sortValue: string | number;
+  id: number;
+}
+
+/** The first `limit` keys of several lists each already in the order, in that order (the per-project merge). */
+export function mergeOrdered(lists: readonly OrderedKey[][], ascending: boolean, limit: number): OrderedKey[] {
+  const sign = ascending ? 1 : -1;
+  const compare = (a: OrderedKey, b: OrderedKey) => sign * (a.sortValue < b.sortValue ? -1 : a.sortValue > b.sortValue ? 1 : a.id - b.id);
+  return lists.flat().sort(compare).slice(0, limit);
+}
