@@ -10,7 +10,7 @@ export const DUE_NEVER = '9999-12-31T00:00:00.000Z';
 
 /**
  * Soonest first; vulnerabilities without a deadline last (the same on both databases, unlike NULL ordering). The
- * expression is that of the 0011_report_order indexes, which serve the sort.
+ * expression is that of the 0011_report_read_path indexes, which serve the sort.
  */
 export const DUE_SORT = sql<string>`coalesce(vulnerability_sla.due_at, ${sql.lit(DUE_NEVER)})`;
 

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { Services } from '../platform/context.js';
-import { scopedVulnerabilities, type Where } from './report.js';
+import { projectsInScope, type Where } from './report.js';
 
 /**
  * What the report's filter menus offer, with how many vulnerabilities of the scope have each value (no other
- * filter applied). One GROUP BY over the four columns reads the scope once, from an index that holds them all
- * (0010_repository_url), never the wide rows; the few hundred combinations at most are folded into the four lists.
+ * filter applied). The counts per project and value combination are kept by triggers (0011_report_read_path), so
+ * a scope costs a few rows per project, never a count of its vulnerabilities; the combinations are folded into the
+ * four lists.
  */
 export interface Facet {
   id: string;
@@ -25,10 +26,13 @@ function sorted(counts: Map<string, number>): Facet[] {
 }
 
 export async function reportFacets(svc: Services, where: Where): Promise<Facets> {
-  const rows = await scopedVulnerabilities(svc, where)
-    .select(['vulnerabilities.state', 'vulnerabilities.severity', 'vulnerabilities.report_type', 'vulnerabilities.scanner_id', sql<number | string>`count(*)`.as('n')])
-    // In the order of the (project_id, state, severity, report_type, scanner_id) index: one project is read in order.
-    .groupBy(['vulnerabilities.state', 'vulnerabilities.severity', 'vulnerabilities.report_type', 'vulnerabilities.scanner_id'])
+  const counts = svc.db.kysely.selectFrom('vulnerability_counts');
+  const projects = where.kind === 'project' ? null : projectsInScope(svc, where);
+  const scoped = where.kind === 'project' ? counts.where('vulnerability_counts.project_id', '=', where.projectId) : projects === null ? counts : counts.where('vulnerability_counts.project_id', 'in', projects);
+  const rows = await scoped
+    .select(['state', 'severity', 'report_type', 'scanner_id', sql<number | string>`sum(n)`.as('n')])
+    .where('n', '>', 0)
+    .groupBy(['state', 'severity', 'report_type', 'scanner_id'])
     .execute();
   const tallies = { scanners: new Map<string, number>(), reportTypes: new Map<string, number>(), severities: new Map<string, number>(), states: new Map<string, number>() };
   for (const r of rows) {

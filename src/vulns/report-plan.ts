@@ -38,13 +38,17 @@ export function hasNeedle(filter: VulnerabilityFilter, sort: string): boolean {
   );
 }
 
-/** `inScope`: the number of projects in scope, null for every project (an administrator's instance report). */
-export function choosePlan(options: { inScope: number | null; allProjects: number; needle: boolean }): Plan {
+/**
+ * `inScope`: the number of projects in scope, null for every project (an administrator's instance report). The
+ * counts are asked for only when they decide: a needle needs neither, and the instance's size only matters for a
+ * scope that is neither few nor many projects.
+ */
+export async function choosePlan(options: { needle: boolean; inScope: () => Promise<number | null>; allProjects: () => Promise<number> }): Promise<Plan> {
   if (options.needle) return 'search';
-  const { inScope, allProjects } = options;
-  if (inScope === null) return 'walk';
-  const few = inScope <= PER_PROJECT_MAX || (inScope <= PER_PROJECT_CEILING && inScope < allProjects * PER_PROJECT_SHARE);
-  return few ? 'per-project' : 'walk';
+  const inScope = await options.inScope();
+  if (inScope === null || inScope > PER_PROJECT_CEILING) return 'walk';
+  if (inScope <= PER_PROJECT_MAX) return 'per-project';
+  return inScope < (await options.allProjects()) * PER_PROJECT_SHARE ? 'per-project' : 'walk';
 }
 
 export interface OrderedKey {

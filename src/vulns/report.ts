@@ -147,7 +147,7 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
 }
 
 /** The ids of the projects in scope, as a subquery; null when that is every project (an administrator's instance). */
-function projectsInScope(svc: Services, where: Exclude<Where, { kind: 'project' }>) {
+export function projectsInScope(svc: Services, where: Exclude<Where, { kind: 'project' }>) {
   const projects = svc.db.kysely.selectFrom('projects').select('projects.id');
   if (where.kind === 'group') {
     const prefix = `${pathKey(where.group.fullPath)}/`;
@@ -179,7 +179,7 @@ export function scopeQuery(svc: Services, where: Where) {
 
 /**
  * A sort as its index sees it: the key, the id and project columns of the table whose (key, id) and
- * (project_id, key, id) indexes serve it (0011_report_order). Risk and due date are walked in their own tables,
+ * (project_id, key, id) indexes serve it (0011_report_read_path). Risk and due date are walked in their own tables,
  * whose rows carry the vulnerability's id and project.
  */
 interface SortKey {
@@ -214,12 +214,18 @@ async function orderedKeys(svc: Services, where: Where, filter: VulnerabilityFil
   const db = svc.db.kysely;
   const all = () => withRiskAndSla(db.selectFrom('vulnerabilities'));
   const scope = where.kind === 'project' ? null : projectsInScope(svc, where);
-  const projectIds = where.kind === 'project' ? [where.projectId] : scope === null ? null : (await scope.execute()).map((p) => Number(p.id));
-  const allProjects = projectIds === null ? 0 : Number((await db.selectFrom('projects').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
-  const plan = forced ?? choosePlan({ inScope: projectIds?.length ?? null, allProjects, needle: hasNeedle(filter, sort) });
-  if (plan === 'per-project' && projectIds !== null) {
+  let listed: number[] | undefined;
+  const projectIds = async () => (listed ??= where.kind === 'project' ? [where.projectId] : (await (scope ?? db.selectFrom('projects').select('projects.id')).execute()).map((p) => Number(p.id)));
+  const plan =
+    forced ??
+    (await choosePlan({
+      needle: hasNeedle(filter, sort),
+      inScope: async () => (where.kind !== 'project' && scope === null ? null : (await projectIds()).length),
+      allProjects: async () => Number((await db.selectFrom('projects').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n),
+    }));
+  if (plan === 'per-project') {
     const lists: OrderedKey[][] = [];
-    for (const projectId of projectIds) lists.push(await readKeys(all().where(sql<SqlBool>`${order.project} = ${projectId}`), filter, order, after, limit));
+    for (const projectId of await projectIds()) lists.push(await readKeys(all().where(sql<SqlBool>`${order.project} = ${projectId}`), filter, order, after, limit));
     return mergeOrdered(lists, order.ascending, limit);
   }
   if (plan === 'search') return readKeys(withRiskAndSla(scopedVulnerabilities(svc, where)), filter, order, after, limit);

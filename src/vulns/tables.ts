@@ -99,6 +99,16 @@ export interface VulnerabilityEventsTable {
   scan_id: number | null;
 }
 
+/** How many vulnerabilities a project has per facet value combination, kept in step by triggers (0011). */
+export interface VulnerabilityCountsTable {
+  project_id: number;
+  state: string;
+  severity: string;
+  report_type: string;
+  scanner_id: string;
+  n: number;
+}
+
 export interface VulnsTables extends DiscussionTables {
   scans: ScansTable;
   vulnerabilities: VulnerabilitiesTable;
@@ -106,4 +116,5 @@ export interface VulnsTables extends DiscussionTables {
   vulnerability_fingerprints: VulnerabilityFingerprintsTable;
   occurrences: OccurrencesTable;
   vulnerability_events: VulnerabilityEventsTable;
+  vulnerability_counts: VulnerabilityCountsTable;
 }

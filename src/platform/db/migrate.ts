@@ -11,7 +11,7 @@ import * as m0007 from './migrations/0007_jobs.js';
 import * as m0008 from '../../notify/migrations/0008_delivery.js';
 import * as m0009 from '../../vulns/migrations/0009_dashboards.js';
 import * as m0010 from '../../vulns/migrations/0010_repository_url.js';
-import * as m0011 from '../../vulns/migrations/0011_report_order.js';
+import * as m0011 from '../../vulns/migrations/0011_report_read_path.js';
 
 /**
  * Migrations are listed here in order (not discovered on disk) so the compiled bundle and tests see exactly
@@ -28,7 +28,7 @@ const migrations: Record<string, { up(db: Parameters<Migration['up']>[0], ddl: D
   '0008_delivery': m0008,
   '0009_dashboards': m0009,
   '0010_repository_url': m0010,
-  '0011_report_order': m0011,
+  '0011_report_read_path': m0011,
 };
 
 class StaticProvider implements MigrationProvider {
