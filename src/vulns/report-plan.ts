@@ -7,8 +7,8 @@ import type { VulnerabilityFilter } from './report.js';
  *   projects, where a walk of the global order would skip over everybody else's vulnerabilities.
  * - walk: the global (key, id) index in order, keeping the rows of the scope's projects that pass the filter,
  *   until the page is full. For scopes of many projects: a page costs about limit × (all / in scope) index steps.
- * - search: the database's own plan (find the matching rows, then sort them). For "needle" filters that keep
- *   few rows, where any ordered walk would read far before it fills a page.
+ * - search: the database's own plan (find the matching rows, then sort them). For filters that pick a few rows
+ *   by what they are, and to finish a page when a walk's filter kept too few of the entries it stepped over.
  */
 export type Plan = 'per-project' | 'walk' | 'search';
 export const PLANS: readonly Plan[] = ['per-project', 'walk', 'search'];
@@ -19,23 +19,20 @@ const PER_PROJECT_SHARE = 1 / 64;
 const PER_PROJECT_CEILING = 256;
 
 /**
- * Filters that typically keep a small part of a scope, so an ordered walk would read far to fill a page. A range
- * on the sort key itself is no needle: the walk starts or stops at it.
+ * Filters that pick a few vulnerabilities by what they are (ids, an identifier): the database finds those first.
+ * Any other filter walks the order; if it keeps too few of the entries walked, the walk hands over (walkBudget).
  */
-export function hasNeedle(filter: VulnerabilityFilter, sort: string): boolean {
-  return (
-    (filter.ids?.length ?? 0) > 0 ||
-    filter.identifier !== undefined ||
-    filter.ref !== undefined ||
-    filter.location !== undefined ||
-    filter.kev === true ||
-    filter.epssMin !== undefined ||
-    (filter.ssvc?.length ?? 0) > 0 ||
-    (filter.riskMin !== undefined && sort !== 'risk') ||
-    (filter.sla?.statuses.length ?? 0) > 0 ||
-    filter.detectedBefore !== undefined ||
-    filter.detectedAfter !== undefined
-  );
+export function hasNeedle(filter: VulnerabilityFilter): boolean {
+  return (filter.ids?.length ?? 0) > 0 || filter.identifier !== undefined;
+}
+
+/**
+ * How many index entries a walk for a page of `limit` steps over before the search plan finishes the page: a
+ * filter or scope that keeps fewer than about one entry in WALK_SPAN costs a bounded walk, then a search.
+ */
+export const WALK_SPAN = 64;
+export function walkBudget(limit: number): number {
+  return limit * WALK_SPAN;
 }
 
 /**

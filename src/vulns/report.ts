@@ -12,7 +12,7 @@ import type { SlaStatus } from '../sla/policy.js';
 import { DUE_SORT, SLA_COLUMNS, slaFilter, slaSummaryOf, type SlaSummary } from '../sla/report-columns.js';
 import { toDbTime } from '../platform/db/time.js';
 import { fileLink } from './file-link.js';
-import { choosePlan, hasNeedle, mergeOrdered, type OrderedKey, type Plan } from './report-plan.js';
+import { choosePlan, hasNeedle, mergeOrdered, walkBudget, type OrderedKey, type Plan } from './report-plan.js';
 import type { Location, Severity } from './model.js';
 import type { VulnerabilitiesTable } from './tables.js';
 
@@ -72,7 +72,16 @@ export interface VulnerabilitySummary {
   sla: SlaSummary;
 }
 
-function toSummary(row: Selectable<VulnerabilitiesTable> & Parameters<typeof riskSummaryOf>[0] & Parameters<typeof slaSummaryOf>[0] & { project_path: string }, now: string): VulnerabilitySummary {
+/** What a summary reads of the vulnerability row: not the description, solution or details, the wide part. */
+const SUMMARY_COLUMNS = [
+  'vulnerabilities.id', 'vulnerabilities.project_id', 'vulnerabilities.title', 'vulnerabilities.severity', 'vulnerabilities.scanner_severity',
+  'vulnerabilities.severity_overridden', 'vulnerabilities.state', 'vulnerabilities.dismissal_reason', 'vulnerabilities.report_type',
+  'vulnerabilities.scanner_id', 'vulnerabilities.primary_identifier', 'vulnerabilities.location_json', 'vulnerabilities.present_on_default',
+  'vulnerabilities.first_detected_at', 'vulnerabilities.last_detected_at', 'vulnerabilities.resolved_at',
+] as const;
+type SummaryRow = Pick<Selectable<VulnerabilitiesTable>, (typeof SUMMARY_COLUMNS)[number] extends `vulnerabilities.${infer C}` ? C & keyof VulnerabilitiesTable : never>;
+
+function toSummary(row: SummaryRow & Parameters<typeof riskSummaryOf>[0] & Parameters<typeof slaSummaryOf>[0] & { project_path: string }, now: string): VulnerabilitySummary {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -115,21 +124,20 @@ function applyFilter(query: Query, filter: VulnerabilityFilter): Query {
       eb.exists(eb.selectFrom('occurrences').select('occurrences.id').whereRef('occurrences.vulnerability_id', '=', 'vulnerabilities.id').where('occurrences.ref', '=', ref).where('occurrences.state', '=', 'present')),
     );
   }
+  // "id in (…)": the database starts from the few ids with the identifier (its index) instead of testing every
+  // vulnerability of the scope.
   if (filter.identifier) {
     const value = filter.identifier.toLowerCase();
     // Scanners store CWEs as type 'cwe' with the bare number ("79"), while people (and dashboard links) write "CWE-79".
     const cwe = /^cwe-(\d+)$/.exec(value)?.[1];
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('vulnerability_identifiers')
-          .select('vulnerability_identifiers.position')
-          .whereRef('vulnerability_identifiers.vulnerability_id', '=', 'vulnerabilities.id')
-          .where((ib) => {
-            const byValue = ib(sql`lower(vulnerability_identifiers.value)`, '=', value);
-            return cwe ? ib.or([byValue, ib.and([ib('vulnerability_identifiers.type', '=', 'cwe'), ib('vulnerability_identifiers.value', '=', cwe)])]) : byValue;
-          }),
-      ),
+    q = q.where('vulnerabilities.id', 'in', (eb) =>
+      eb
+        .selectFrom('vulnerability_identifiers')
+        .select('vulnerability_identifiers.vulnerability_id')
+        .where((ib) => {
+          const byValue = ib(sql`lower(vulnerability_identifiers.value)`, '=', value);
+          return cwe ? ib.or([byValue, ib.and([ib('vulnerability_identifiers.type', '=', 'cwe'), ib('vulnerability_identifiers.value', '=', cwe)])]) : byValue;
+        }),
     );
   }
   if (filter.kev !== undefined) q = q.where('vulnerability_risk.kev', '=', filter.kev ? 1 : 0);
@@ -183,6 +191,7 @@ export function scopeQuery(svc: Services, where: Where) {
  * whose rows carry the vulnerability's id and project.
  */
 interface SortKey {
+  table: 'vulnerabilities' | 'vulnerability_risk' | 'vulnerability_sla';
   key: RawBuilder<string | number>;
   id: RawBuilder<number>;
   project: RawBuilder<number>;
@@ -191,25 +200,57 @@ interface SortKey {
 }
 
 const SORT_KEYS: Record<Sort, SortKey> = {
-  severity: { key: sql`vulnerabilities.severity_rank`, id: sql`vulnerabilities.id`, project: sql`vulnerabilities.project_id`, ascending: false, kind: 'number' },
-  risk: { key: RISK_SORT, id: sql`vulnerability_risk.vulnerability_id`, project: sql`vulnerability_risk.project_id`, ascending: false, kind: 'number' },
+  severity: { table: 'vulnerabilities', key: sql`vulnerabilities.severity_rank`, id: sql`vulnerabilities.id`, project: sql`vulnerabilities.project_id`, ascending: false, kind: 'number' },
+  risk: { table: 'vulnerability_risk', key: RISK_SORT, id: sql`vulnerability_risk.vulnerability_id`, project: sql`vulnerability_risk.project_id`, ascending: false, kind: 'number' },
   // Due dates read soonest first; every other order is largest (or latest) first.
-  due_date: { key: DUE_SORT, id: sql`vulnerability_sla.vulnerability_id`, project: sql`vulnerability_sla.project_id`, ascending: true, kind: 'string' },
-  first_detected: { key: sql`vulnerabilities.first_detected_at`, id: sql`vulnerabilities.id`, project: sql`vulnerabilities.project_id`, ascending: false, kind: 'string' },
-  last_detected: { key: sql`vulnerabilities.last_detected_at`, id: sql`vulnerabilities.id`, project: sql`vulnerabilities.project_id`, ascending: false, kind: 'string' },
+  due_date: { table: 'vulnerability_sla', key: DUE_SORT, id: sql`vulnerability_sla.vulnerability_id`, project: sql`vulnerability_sla.project_id`, ascending: true, kind: 'string' },
+  first_detected: { table: 'vulnerabilities', key: sql`vulnerabilities.first_detected_at`, id: sql`vulnerabilities.id`, project: sql`vulnerabilities.project_id`, ascending: false, kind: 'string' },
+  last_detected: { table: 'vulnerabilities', key: sql`vulnerabilities.last_detected_at`, id: sql`vulnerabilities.id`, project: sql`vulnerabilities.project_id`, ascending: false, kind: 'string' },
 };
 
-/** One ordered read of keys: the filter, the keyset start (a row-value comparison, which both databases turn into an index range) and the order. */
-async function readKeys(query: Query, filter: VulnerabilityFilter, order: SortKey, after: (string | number)[] | null, limit: number): Promise<OrderedKey[]> {
-  let q = applyFilter(query, filter);
-  if (after) q = q.where(sql<SqlBool>`(${order.key}, ${order.id}) ${sql.raw(order.ascending ? '>' : '<')} (${after[0]}, ${after[1]})`);
+type Key = (string | number)[];
+
+/** After `after` (exclusive) in the sort's order, up to `until` (inclusive): a row-value range, which both databases read as an index range. */
+function keyRange<Q extends SelectQueryBuilder<Database, any, object>>(q: Q, order: SortKey, after: Key | null, until: Key | null = null): Q {
+  const [past, upTo] = order.ascending ? ['>', '<='] : ['<', '>='];
+  let out = q;
+  if (after) out = out.where(sql<SqlBool>`(${order.key}, ${order.id}) ${sql.raw(past)} (${after[0]}, ${after[1]})`) as Q;
+  if (until) out = out.where(sql<SqlBool>`(${order.key}, ${order.id}) ${sql.raw(upTo)} (${until[0]}, ${until[1]})`) as Q;
+  return out;
+}
+
+/** One ordered read of keys, filtered, within a range of the order. */
+async function readKeys(query: Query, filter: VulnerabilityFilter, order: SortKey, after: Key | null, limit: number, until: Key | null = null): Promise<OrderedKey[]> {
   const direction = order.ascending ? 'asc' : 'desc';
-  const rows = await q.select([order.key.as('sort_value'), order.id.as('id')]).orderBy(order.key, direction).orderBy(order.id, direction).limit(limit).execute();
+  const rows = await keyRange(applyFilter(query, filter), order, after, until)
+    .select([order.key.as('sort_value'), order.id.as('id')])
+    .orderBy(order.key, direction)
+    .orderBy(order.id, direction)
+    .limit(limit)
+    .execute();
   // PostgreSQL hands bigint ids over as strings.
   return rows.map((r) => ({ sortValue: r.sort_value, id: Number(r.id) }));
 }
 
-async function orderedKeys(svc: Services, where: Where, filter: VulnerabilityFilter, sort: Sort, after: (string | number)[] | null, limit: number, forced?: Plan): Promise<OrderedKey[]> {
+/**
+ * The key `steps` entries after `after` in the sort's index (an index-only read), null past its end. A minimum risk
+ * ends the risk order early: the walk then covers all of it and needs no search after.
+ */
+async function keyAhead(svc: Services, order: SortKey, filter: VulnerabilityFilter, after: Key | null, steps: number): Promise<Key | null> {
+  const direction = order.ascending ? 'asc' : 'desc';
+  const entries = svc.db.kysely.selectFrom(order.table);
+  const floor = order.key === RISK_SORT && filter.riskMin !== undefined ? entries.where(sql<SqlBool>`${RISK_SORT} >= ${filter.riskMin}`) : entries;
+  const row = await keyRange(floor, order, after)
+    .select([order.key.as('sort_value'), order.id.as('id')])
+    .orderBy(order.key, direction)
+    .orderBy(order.id, direction)
+    .limit(1)
+    .offset(steps - 1)
+    .executeTakeFirst();
+  return row ? [row.sort_value, Number(row.id)] : null;
+}
+
+async function orderedKeys(svc: Services, where: Where, filter: VulnerabilityFilter, sort: Sort, after: Key | null, limit: number, forced?: Plan): Promise<OrderedKey[]> {
   const order = SORT_KEYS[sort];
   const db = svc.db.kysely;
   const all = () => withRiskAndSla(db.selectFrom('vulnerabilities'));
@@ -219,7 +260,7 @@ async function orderedKeys(svc: Services, where: Where, filter: VulnerabilityFil
   const plan =
     forced ??
     (await choosePlan({
-      needle: hasNeedle(filter, sort),
+      needle: hasNeedle(filter),
       inScope: async () => (where.kind !== 'project' && scope === null ? null : (await projectIds()).length),
       allProjects: async () => Number((await db.selectFrom('projects').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n),
     }));
@@ -228,10 +269,15 @@ async function orderedKeys(svc: Services, where: Where, filter: VulnerabilityFil
     for (const projectId of await projectIds()) lists.push(await readKeys(all().where(sql<SqlBool>`${order.project} = ${projectId}`), filter, order, after, limit));
     return mergeOrdered(lists, order.ascending, limit);
   }
-  if (plan === 'search') return readKeys(withRiskAndSla(scopedVulnerabilities(svc, where)), filter, order, after, limit);
+  const search = (from: Key | null, n: number) => readKeys(withRiskAndSla(scopedVulnerabilities(svc, where)), filter, order, from, n);
+  if (plan === 'search') return search(after, limit);
   // The unary plus keeps the project test off every index, so that the database walks the sort order instead.
   const inScope = where.kind === 'project' ? sql`${where.projectId}` : scope;
-  return readKeys(inScope === null ? all() : all().where(sql<SqlBool>`+${order.project} in (${inScope})`), filter, order, after, limit);
+  const walk = inScope === null ? all() : all().where(sql<SqlBool>`+${order.project} in (${inScope})`);
+  // A bounded walk: when the filter keeps too few of the entries, the search plan finishes the page from there.
+  const bound = await keyAhead(svc, order, filter, after, walkBudget(limit));
+  const found = await readKeys(walk, filter, order, after, limit, bound);
+  return found.length >= limit || bound === null ? found : [...found, ...(await search(bound, limit - found.length))];
 }
 
 /** `plan` overrides the choice (tests compare the plans' answers). */
@@ -241,7 +287,7 @@ export async function listVulnerabilities(svc: Services, where: Where, filter: V
   const keys = await orderedKeys(svc, where, filter, sort, after, page.limit + 1, plan);
   // The page's full rows, read by id: only these, never the wide rows of everything the walk or sort passed.
   const rows = keys.length === 0 ? [] : await scopeQuery(svc, { kind: 'instance', userId: null })
-    .selectAll('vulnerabilities')
+    .select(SUMMARY_COLUMNS)
     .select(RISK_COLUMNS)
     .select(SLA_COLUMNS)
     .select('projects.full_path as project_path')
