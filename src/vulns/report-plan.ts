@@ -13,39 +13,43 @@ import type { VulnerabilityFilter } from './report.js';
 export type Plan = 'per-project' | 'walk' | 'search';
 export const PLANS: readonly Plan[] = ['per-project', 'walk', 'search'];
 
-/** At most this many projects are walked one by one; also when they are few next to the whole instance. */
+/**
+ * Projects are read one by one (a few queries each) when the global walk would step over many entries of other
+ * projects for each one kept: up to PER_PROJECT_MAX projects that are under an eighth of the instance, up to
+ * PER_PROJECT_CEILING under a 64th. Otherwise the global walk is cheaper, and its budget bounds a bad case.
+ */
 export const PER_PROJECT_MAX = 32;
-const PER_PROJECT_SHARE = 1 / 64;
+const FEW_SHARE = 1 / 8;
 const PER_PROJECT_CEILING = 256;
+const PER_PROJECT_SHARE = 1 / 64;
 
 /**
- * Filters that pick a few vulnerabilities by what they are (ids, an identifier): the database finds those first.
- * Any other filter walks the order; if it keeps too few of the entries walked, the walk hands over (walkBudget).
+ * Filters that pick a few vulnerabilities by what they are (ids, an identifier, known exploitation): the database
+ * finds those first by their indexes. Any other filter walks the order; if it keeps too few of the entries walked,
+ * the walk hands over (walkBudget).
  */
 export function hasNeedle(filter: VulnerabilityFilter): boolean {
-  return (filter.ids?.length ?? 0) > 0 || filter.identifier !== undefined;
+  return (filter.ids?.length ?? 0) > 0 || filter.identifier !== undefined || filter.kev === true;
 }
 
 /**
  * How many index entries a walk for a page of `limit` steps over before the search plan finishes the page: a
- * filter or scope that keeps fewer than about one entry in WALK_SPAN costs a bounded walk, then a search.
+ * filter or scope that keeps fewer than about one entry in WALK_SPAN costs a bounded walk, then a search. The
+ * per-project plan shares that budget among its `walks`, each still stepping over at least a page.
  */
 export const WALK_SPAN = 64;
-export function walkBudget(limit: number): number {
-  return limit * WALK_SPAN;
+export function walkBudget(limit: number, walks = 1): number {
+  return Math.max(limit, Math.ceil((limit * WALK_SPAN) / walks));
 }
 
-/**
- * `inScope`: the number of projects in scope, null for every project (an administrator's instance report). The
- * counts are asked for only when they decide: a needle needs neither, and the instance's size only matters for a
- * scope that is neither few nor many projects.
- */
+/** `inScope`: the number of projects in scope, null for every project (an administrator's instance report). */
 export async function choosePlan(options: { needle: boolean; inScope: () => Promise<number | null>; allProjects: () => Promise<number> }): Promise<Plan> {
   if (options.needle) return 'search';
   const inScope = await options.inScope();
   if (inScope === null || inScope > PER_PROJECT_CEILING) return 'walk';
-  if (inScope <= PER_PROJECT_MAX) return 'per-project';
-  return inScope < (await options.allProjects()) * PER_PROJECT_SHARE ? 'per-project' : 'walk';
+  if (inScope <= 1) return 'per-project';
+  const share = inScope / (await options.allProjects());
+  return (inScope <= PER_PROJECT_MAX && share < FEW_SHARE) || share < PER_PROJECT_SHARE ? 'per-project' : 'walk';
 }
 
 export interface OrderedKey {

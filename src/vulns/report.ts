@@ -176,6 +176,23 @@ export function scopedVulnerabilities(svc: Services, where: Where) {
   return projects === null ? q : q.where('vulnerabilities.project_id', 'in', projects);
 }
 
+/**
+ * The scope's projects that hold any vulnerability passing the filter's state, severity, report type and scanner
+ * tests, by the facet counters (0011_report_read_path); undefined when the filter tests none of them. Projects
+ * without a match are never read: a filter that matches nowhere answers at once instead of after a full scan.
+ */
+function projectsWithMatches(svc: Services, where: Exclude<Where, { kind: 'project' }>, filter: VulnerabilityFilter) {
+  if (!filter.state?.length && !filter.severity?.length && !filter.reportType?.length && !filter.scanner) return undefined;
+  let q = svc.db.kysely.selectFrom('vulnerability_counts').select('vulnerability_counts.project_id as id').where('vulnerability_counts.n', '>', 0);
+  const scope = projectsInScope(svc, where);
+  if (scope !== null) q = q.where('vulnerability_counts.project_id', 'in', scope);
+  if (filter.state?.length) q = q.where('vulnerability_counts.state', 'in', filter.state);
+  if (filter.severity?.length) q = q.where('vulnerability_counts.severity', 'in', filter.severity);
+  if (filter.reportType?.length) q = q.where('vulnerability_counts.report_type', 'in', filter.reportType);
+  if (filter.scanner) q = q.where('vulnerability_counts.scanner_id', '=', filter.scanner.toLowerCase());
+  return q.distinct();
+}
+
 /** With the risk and SLA rows (one each per vulnerability): what filters and sorts read. */
 function withRiskAndSla(q: SelectQueryBuilder<Database, 'vulnerabilities', object>): Query {
   return q.innerJoin('vulnerability_risk', 'vulnerability_risk.vulnerability_id', 'vulnerabilities.id').innerJoin('vulnerability_sla', 'vulnerability_sla.vulnerability_id', 'vulnerabilities.id');
@@ -210,35 +227,45 @@ const SORT_KEYS: Record<Sort, SortKey> = {
 
 type Key = (string | number)[];
 
-/** After `after` (exclusive) in the sort's order, up to `until` (inclusive): a row-value range, which both databases read as an index range. */
-function keyRange<Q extends SelectQueryBuilder<Database, any, object>>(q: Q, order: SortKey, after: Key | null, until: Key | null = null): Q {
+/**
+ * After `after` (exclusive) in the sort's order, up to `until` (inclusive): a row-value range, which both databases
+ * read as an index range — unless `unindexed` (SQLite's unary plus), when the filter's indexes should find the rows.
+ */
+function keyRange<Q extends SelectQueryBuilder<Database, any, object>>(q: Q, order: SortKey, after: Key | null, until: Key | null = null, unindexed = false): Q {
   const [past, upTo] = order.ascending ? ['>', '<='] : ['<', '>='];
+  const row = unindexed ? sql`(+${order.key}, +${order.id})` : sql`(${order.key}, ${order.id})`;
   let out = q;
-  if (after) out = out.where(sql<SqlBool>`(${order.key}, ${order.id}) ${sql.raw(past)} (${after[0]}, ${after[1]})`) as Q;
-  if (until) out = out.where(sql<SqlBool>`(${order.key}, ${order.id}) ${sql.raw(upTo)} (${until[0]}, ${until[1]})`) as Q;
+  if (after) out = out.where(sql<SqlBool>`${row} ${sql.raw(past)} (${after[0]}, ${after[1]})`) as Q;
+  if (until) out = out.where(sql<SqlBool>`${row} ${sql.raw(upTo)} (${until[0]}, ${until[1]})`) as Q;
   return out;
 }
 
-/** One ordered read of keys, filtered, within a range of the order. */
-async function readKeys(query: Query, filter: VulnerabilityFilter, order: SortKey, after: Key | null, limit: number, until: Key | null = null): Promise<OrderedKey[]> {
+/**
+ * One ordered read of keys, filtered, within a range of the order. `byFilter` asks the database to find the rows by
+ * the filter's own indexes and sort what it finds: SQLite would otherwise walk the sort's index to spare the sort,
+ * however few rows the filter keeps (its unary plus takes the index off the order; PostgreSQL weighs both itself).
+ */
+async function readKeys(svc: Services, query: Query, filter: VulnerabilityFilter, order: SortKey, range: { after: Key | null; until?: Key | null; limit: number; byFilter?: boolean }): Promise<OrderedKey[]> {
   const direction = order.ascending ? 'asc' : 'desc';
-  const rows = await keyRange(applyFilter(query, filter), order, after, until)
+  const unindexed = range.byFilter === true && svc.db.dialect === 'sqlite';
+  const rows = await keyRange(applyFilter(query, filter), order, range.after, range.until ?? null, unindexed)
     .select([order.key.as('sort_value'), order.id.as('id')])
-    .orderBy(order.key, direction)
-    .orderBy(order.id, direction)
-    .limit(limit)
+    .orderBy(unindexed ? sql`+${order.key}` : order.key, direction)
+    .orderBy(unindexed ? sql`+${order.id}` : order.id, direction)
+    .limit(range.limit)
     .execute();
   // PostgreSQL hands bigint ids over as strings.
   return rows.map((r) => ({ sortValue: r.sort_value, id: Number(r.id) }));
 }
 
 /**
- * The key `steps` entries after `after` in the sort's index (an index-only read), null past its end. A minimum risk
- * ends the risk order early: the walk then covers all of it and needs no search after.
+ * The key `steps` entries after `after` in the sort's index (an index-only read; of one project's entries when
+ * given), null past its end. A minimum risk ends the risk order early: the walk then covers all of it.
  */
-async function keyAhead(svc: Services, order: SortKey, filter: VulnerabilityFilter, after: Key | null, steps: number): Promise<Key | null> {
+async function keyAhead(svc: Services, order: SortKey, filter: VulnerabilityFilter, after: Key | null, steps: number, projectId: number | null): Promise<Key | null> {
   const direction = order.ascending ? 'asc' : 'desc';
-  const entries = svc.db.kysely.selectFrom(order.table);
+  const table = svc.db.kysely.selectFrom(order.table);
+  const entries = projectId === null ? table : table.where(sql<SqlBool>`${order.project} = ${projectId}`);
   const floor = order.key === RISK_SORT && filter.riskMin !== undefined ? entries.where(sql<SqlBool>`${RISK_SORT} >= ${filter.riskMin}`) : entries;
   const row = await keyRange(floor, order, after)
     .select([order.key.as('sort_value'), order.id.as('id')])
@@ -250,11 +277,27 @@ async function keyAhead(svc: Services, order: SortKey, filter: VulnerabilityFilt
   return row ? [row.sort_value, Number(row.id)] : null;
 }
 
+/**
+ * Every vulnerability with its risk and SLA rows, the sort's own table first: SQLite keeps a CROSS JOIN's order, so
+ * the walk runs down that table's index instead of whichever table SQLite would guess (PostgreSQL plans either way).
+ */
+function walkFrom(svc: Services, order: SortKey): Query {
+  const db = svc.db.kysely;
+  if (order.table === 'vulnerabilities') return withRiskAndSla(db.selectFrom('vulnerabilities'));
+  const other = order.table === 'vulnerability_risk' ? 'vulnerability_sla' : 'vulnerability_risk';
+  return db
+    .selectFrom(order.table)
+    .crossJoin('vulnerabilities')
+    .crossJoin(other)
+    .whereRef('vulnerabilities.id', '=', `${order.table}.vulnerability_id`)
+    .whereRef(`${other}.vulnerability_id`, '=', `${order.table}.vulnerability_id`) as Query;
+}
+
 async function orderedKeys(svc: Services, where: Where, filter: VulnerabilityFilter, sort: Sort, after: Key | null, limit: number, forced?: Plan): Promise<OrderedKey[]> {
   const order = SORT_KEYS[sort];
   const db = svc.db.kysely;
-  const all = () => withRiskAndSla(db.selectFrom('vulnerabilities'));
-  const scope = where.kind === 'project' ? null : projectsInScope(svc, where);
+  const all = () => walkFrom(svc, order);
+  const scope = where.kind === 'project' ? null : (projectsWithMatches(svc, where, filter) ?? projectsInScope(svc, where));
   let listed: number[] | undefined;
   const projectIds = async () => (listed ??= where.kind === 'project' ? [where.projectId] : (await (scope ?? db.selectFrom('projects').select('projects.id')).execute()).map((p) => Number(p.id)));
   const plan =
@@ -264,20 +307,35 @@ async function orderedKeys(svc: Services, where: Where, filter: VulnerabilityFil
       inScope: async () => (where.kind !== 'project' && scope === null ? null : (await projectIds()).length),
       allProjects: async () => Number((await db.selectFrom('projects').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n),
     }));
+  if (plan !== 'search' && scope !== null && (await projectIds()).length === 0) return [];
   if (plan === 'per-project') {
     const lists: OrderedKey[][] = [];
-    for (const projectId of await projectIds()) lists.push(await readKeys(all().where(sql<SqlBool>`${order.project} = ${projectId}`), filter, order, after, limit));
+    const projects = await projectIds();
+    for (const projectId of projects) {
+      const walk = all().where(sql<SqlBool>`${order.project} = ${projectId}`);
+      // Each joined table's project test, so that a search may start from whichever table's filter index is best.
+      const search = withRiskAndSla(db.selectFrom('vulnerabilities')).where('vulnerabilities.project_id', '=', projectId).where('vulnerability_risk.project_id', '=', projectId).where('vulnerability_sla.project_id', '=', projectId);
+      lists.push(await boundedWalk(svc, walk, search, filter, order, after, limit, { projectId, walks: projects.length }));
+    }
     return mergeOrdered(lists, order.ascending, limit);
   }
-  const search = (from: Key | null, n: number) => readKeys(withRiskAndSla(scopedVulnerabilities(svc, where)), filter, order, from, n);
-  if (plan === 'search') return search(after, limit);
+  const search = withRiskAndSla(scope === null ? scopedVulnerabilities(svc, where) : db.selectFrom('vulnerabilities').where('vulnerabilities.project_id', 'in', scope));
+  if (plan === 'search') return readKeys(svc, search, filter, order, { after, limit, byFilter: true });
   // The unary plus keeps the project test off every index, so that the database walks the sort order instead.
   const inScope = where.kind === 'project' ? sql`${where.projectId}` : scope;
   const walk = inScope === null ? all() : all().where(sql<SqlBool>`+${order.project} in (${inScope})`);
-  // A bounded walk: when the filter keeps too few of the entries, the search plan finishes the page from there.
-  const bound = await keyAhead(svc, order, filter, after, walkBudget(limit));
-  const found = await readKeys(walk, filter, order, after, limit, bound);
-  return found.length >= limit || bound === null ? found : [...found, ...(await search(bound, limit - found.length))];
+  return boundedWalk(svc, walk, search, filter, order, after, limit, { projectId: null, walks: 1 });
+}
+
+/**
+ * A walk of the order that steps over at most walkBudget(limit) index entries: when the filter keeps too few of
+ * them, the search (by the filter's indexes) finishes the page from where the walk stopped.
+ */
+async function boundedWalk(svc: Services, walk: Query, search: Query, filter: VulnerabilityFilter, order: SortKey, after: Key | null, limit: number, of: { projectId: number | null; walks: number }): Promise<OrderedKey[]> {
+  const bound = await keyAhead(svc, order, filter, after, walkBudget(limit, of.walks), of.projectId);
+  const found = await readKeys(svc, walk, filter, order, { after, until: bound, limit });
+  if (found.length >= limit || bound === null) return found;
+  return [...found, ...(await readKeys(svc, search, filter, order, { after: bound, limit: limit - found.length, byFilter: true }))];
 }
 
 /** `plan` overrides the choice (tests compare the plans' answers). */

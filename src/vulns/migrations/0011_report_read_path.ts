@@ -31,6 +31,9 @@ export async function up(db: Kysely<unknown>, ddl: Ddl): Promise<void> {
     await db.schema.createIndex(`vulnerabilities_project_${name}_order`).on('vulnerabilities').columns(['project_id', column, 'id']).execute();
   }
   await db.schema.createIndex('vulnerability_risk_order').on('vulnerability_risk').columns(['risk_score', 'vulnerability_id']).execute();
+  // Known-exploited is the report's commonest needle (a few in a million): a search finds them by this index, in
+  // the scope or in one project.
+  await db.schema.createIndex('vulnerability_risk_kev').on('vulnerability_risk').columns(['kev', 'project_id', 'vulnerability_id']).execute();
   // The due-date sort puts vulnerabilities without a deadline last on both databases (report-columns.ts DUE_SORT).
   const due = sql`coalesce(due_at, ${sql.lit(DUE_NEVER)})`;
   await db.schema.createIndex('vulnerability_sla_due_order').on('vulnerability_sla').expression(sql`${due}, vulnerability_id`).execute();
