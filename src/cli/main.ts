@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import path from 'node:path';
 import { loadConfig, ConfigError } from '../platform/config.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { openDatabase } from '../platform/db/connect.js';
@@ -31,14 +32,15 @@ function buildProgram(io: Io): Command {
 
   program
     .command('serve')
-    .description('run the API and web server (migrates the database first)')
+    .description('run the API and web server and the background worker (migrates the database first)')
     .option('--port <port>', 'port to listen on (default: PORT or 8080)')
     .option('--host <host>', 'address to listen on (default: HOST or 0.0.0.0)')
-    .action(async (opts: { port?: string; host?: string }) => {
+    .addOption(new Option('--role <role>', 'api: HTTP only; worker: queued and scheduled jobs only; all: both (PostgreSQL needed for api and worker)').choices(['all', 'api', 'worker']).default('all'))
+    .action(async (opts: { port?: string; host?: string; role: 'all' | 'api' | 'worker' }) => {
       const env = { ...process.env, ...(opts.port && { PORT: opts.port }), ...(opts.host && { HOST: opts.host }) };
       // Loaded on demand: the HTTP stack is not needed by the quick local commands.
       const { serve } = await import('../platform/server.js');
-      await serve(loadConfig(env));
+      await serve(loadConfig(env), opts.role);
       await new Promise(() => {}); // serve until a signal closes the process
     });
 
@@ -53,6 +55,19 @@ function buildProgram(io: Io): Command {
       } finally {
         await db.close();
       }
+    });
+
+  program
+    .command('backup')
+    .description('copy the SQLite database to a new file while Vigil runs (online backup); on PostgreSQL use pg_dump')
+    .requiredOption('--to <file>', 'the new file (must not exist)')
+    .action(async (opts: { to: string }) => {
+      const config = loadConfig();
+      if (config.databaseUrl) throw new AppError('validation', 'vigil backup copies the embedded SQLite database; for PostgreSQL use pg_dump --format=custom (docs/deploy.md)');
+      const { backupSqlite } = await import('../platform/db/backup.js');
+      const source = path.join(config.dataDir, 'vigil.db');
+      const copy = await backupSqlite(source, path.resolve(opts.to));
+      io.out(`backed up ${source} to ${path.resolve(opts.to)} (${copy.pages} pages, ${copy.bytes} bytes)\n`);
     });
 
   registerAdminCommands(program, io);
