@@ -1,4 +1,5 @@
 import type { Problem } from '../platform/http/problem.js';
+import { UPLOAD_LENGTH } from '../platform/http/upload-length.js';
 
 /**
  * Remote commands talk to a running Vigil over its API, configured by VIGIL_URL and VIGIL_TOKEN, exactly as
@@ -38,6 +39,8 @@ export function remoteFromEnv(env: Record<string, string | undefined>): Remote {
 export interface StreamBody {
   contentType: string;
   chunks: AsyncIterable<Uint8Array>;
+  /** The size when known: a streamed request has no Content-Length, and the server decides by size where it ingests. */
+  length?: number;
 }
 
 export async function callApi<T>(remote: Remote, method: string, path: string, body?: unknown): Promise<T> {
@@ -47,7 +50,8 @@ export async function callApi<T>(remote: Remote, method: string, path: string, b
 
 /** Sends `body` as it is read (HTTP request streaming), for uploads that may be larger than memory. */
 export async function streamToApi<T>(remote: Remote, method: string, path: string, body: StreamBody): Promise<T> {
-  return send<T>(remote, method, path, { headers: { 'content-type': body.contentType }, body: body.chunks, duplex: 'half' });
+  const headers: Record<string, string> = { 'content-type': body.contentType, ...(body.length !== undefined && { [UPLOAD_LENGTH]: String(body.length) }) };
+  return send<T>(remote, method, path, { headers, body: body.chunks, duplex: 'half' });
 }
 
 /** `path` with the defined parameters as its query string. */

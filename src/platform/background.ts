@@ -7,6 +7,7 @@ import { refreshFeeds } from '../risk/feeds/refresh.js';
 import { expireAcceptances } from '../sla/acceptance.js';
 import { scanSla } from '../sla/scan.js';
 import { refreshDashboardStats, STATS_JOB_MINUTES } from '../vulns/dashboards/stats-job.js';
+import { INGEST_JOB, runQueuedUpload } from '../vulns/ingest/queued-upload.js';
 import type { Services } from './context.js';
 import { createJobQueue, type JobQueue } from './jobs/index.js';
 
@@ -42,16 +43,27 @@ async function eachStep(svc: Services, steps: readonly ((svc: Services) => Promi
   if (failures.length > 0) throw failures[0];
 }
 
-export async function startBackground(svc: Services): Promise<JobQueue> {
-  const queue = createJobQueue(svc);
+/** Work sent on demand by the API (not on a schedule), run by whichever worker takes it. */
+export const QUEUED_JOBS: readonly { name: string; run(svc: Services, data: never): Promise<void> }[] = [{ name: INGEST_JOB, run: runQueuedUpload }];
+
+/** The job queue with the configured polling: every role needs one, the API to send and the workers to run. */
+export async function openJobQueue(svc: Services): Promise<JobQueue> {
+  const queue = createJobQueue(svc, { ...(svc.config.jobPollIntervalMs !== null && { pollIntervalMs: svc.config.jobPollIntervalMs }), superviseIntervalSeconds: svc.config.jobSuperviseSeconds });
   await queue.start();
+  return queue;
+}
+
+/** Makes this process a worker: it runs queued work and the scheduled background jobs. */
+export async function startBackground(svc: Services, queue?: JobQueue): Promise<JobQueue> {
+  const jobs = queue ?? (await openJobQueue(svc));
+  for (const job of QUEUED_JOBS) await jobs.work(job.name, (data) => job.run(svc, data as never));
   for (const job of BACKGROUND_JOBS) {
-    await queue.work(job.name, async () => {
+    await jobs.work(job.name, async () => {
       await job.run(svc);
     });
-    await queue.schedule(job.name, job.everyMinutes);
+    await jobs.schedule(job.name, job.everyMinutes);
     // And once now: a server that just started (or a queue that just drained) does not wait for the next period.
-    await queue.send(job.name, {}, { singletonKey: job.name });
+    await jobs.send(job.name, {}, { singletonKey: job.name });
   }
-  return queue;
+  return jobs;
 }

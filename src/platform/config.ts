@@ -24,6 +24,14 @@ export interface Config {
   maxReportBytes: number;
   /** Most findings accepted in one report. */
   maxFindings: number;
+  /** Uploads larger than this are ingested by a worker (202 + a job to poll); 0: every upload. */
+  asyncIngestBytes: number;
+  /** A worker's ingest not finished after this long is presumed dead and retried (PostgreSQL). */
+  ingestJobTimeoutSeconds: number;
+  /** How often idle workers look for jobs; null: the queue's default. */
+  jobPollIntervalMs: number | null;
+  /** How often the PostgreSQL queue looks for jobs past their timeout. */
+  jobSuperviseSeconds: number;
   /** Behind a reverse proxy, take the client address from X-Forwarded-For (login throttling and audit need it). */
   trustProxy: boolean;
   /** Where the scheduled refresh fetches EPSS and KEV from; null: feeds come only from `vigil feeds import`. */
@@ -114,6 +122,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     trustProxy: boolean(env, 'VIGIL_TRUST_PROXY', false),
     maxReportBytes: integer(env, 'VIGIL_MAX_REPORT_BYTES', 1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
     maxFindings: integer(env, 'VIGIL_MAX_FINDINGS', 500_000, 1, 50_000_000),
+    asyncIngestBytes: integer(env, 'VIGIL_ASYNC_INGEST_BYTES', 16 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024),
+    ingestJobTimeoutSeconds: integer(env, 'VIGIL_INGEST_JOB_TIMEOUT_SECONDS', 15 * 60, 1, 24 * 3600),
+    jobPollIntervalMs: env.VIGIL_JOB_POLL_MS?.trim() ? integer(env, 'VIGIL_JOB_POLL_MS', 0, 10, 60_000) : null,
+    jobSuperviseSeconds: integer(env, 'VIGIL_JOB_SUPERVISE_SECONDS', 60, 1, 3600),
     epssUrl: url(env, 'VIGIL_EPSS_URL'),
     kevUrl: url(env, 'VIGIL_KEV_URL'),
     feedRefreshHours: integer(env, 'VIGIL_FEED_REFRESH_HOURS', 24, 1, 24 * 30),

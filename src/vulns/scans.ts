@@ -1,7 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { Services } from '../platform/context.js';
-import { isUniqueViolation } from '../platform/db/constraints.js';
+import { isRetryableConflict, isUniqueViolation } from '../platform/db/constraints.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/db/paging.js';
 import type { ScansTable } from './tables.js';
 import type { Selectable } from 'kysely';
@@ -44,7 +44,7 @@ function toScan(row: Selectable<ScansTable>): Scan {
   };
 }
 
-async function findByIdempotencyKey(svc: Services, projectId: number, key: string): Promise<Scan | null> {
+export async function findByIdempotencyKey(svc: Services, projectId: number, key: string): Promise<Scan | null> {
   const row = await svc.db.kysely.selectFrom('scans').selectAll().where('project_id', '=', projectId).where('idempotency_key', '=', key).executeTakeFirst();
   return row ? toScan(row) : null;
 }
@@ -85,18 +85,27 @@ export async function uploadScan(
     if ((error as { code?: string }).code === 'Z_DATA_ERROR') throw new AppError('validation', 'report: the body is not valid gzip', { field: 'report' });
     throw error;
   }
-  try {
-    const { scanId } = await ingestReport(svc, request, report);
-    return { scan: await getScan(svc, request.project.id, scanId), replayed: false };
-  } catch (error) {
-    // Two uploads racing with one idempotency key: the loser returns the winner's scan.
-    if (request.idempotencyKey && isUniqueViolation(error)) {
-      const winner = await findByIdempotencyKey(svc, request.project.id, request.idempotencyKey);
-      if (winner) return { scan: winner, replayed: true };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { scanId } = await ingestReport(svc, request, report);
+      return { scan: await getScan(svc, request.project.id, scanId), replayed: false };
+    } catch (error) {
+      // Two uploads racing with one idempotency key: the loser returns the winner's scan.
+      if (request.idempotencyKey && isUniqueViolation(error)) {
+        const winner = await findByIdempotencyKey(svc, request.project.id, request.idempotencyKey);
+        if (winner) return { scan: winner, replayed: true };
+      }
+      // The transaction wrote nothing: a race lost to a concurrent ingest is run again from the parsed report.
+      if (attempt < INGEST_TRIES && isRetryableConflict(error)) {
+        svc.log.warn({ err: error, project: request.project.id, attempt }, 'ingest lost a race; retrying');
+        continue;
+      }
+      throw error;
     }
-    throw error;
   }
 }
+
+const INGEST_TRIES = 3;
 
 export async function getScan(svc: Services, projectId: number, scanId: number): Promise<Scan> {
   const row = await svc.db.kysely.selectFrom('scans').selectAll().where('project_id', '=', projectId).where('id', '=', scanId).executeTakeFirst();

@@ -129,6 +129,7 @@ const expected: Record<string, Minimum> = {
   'GET /api/v1/user/notifications/emails': 'signed-in',
   'GET /api/v1/formats': 'anyone',
   'GET /api/v1/formats/generic.schema.json': 'anyone',
+  'GET /api/v1/jobs/:id': 'project:reporter',
 };
 
 const minimalSastReport = {
@@ -163,9 +164,9 @@ const params: Record<string, string> = {
   '*': 'some/page',
 };
 
-function concreteUrl(url: string, vulnerabilityId: number): string {
+function concreteUrl(url: string, ids: { vulnerability: number; job: number }): string {
   // Resources reached through their own id must exist, or every persona would simply get 404.
-  const id = url.startsWith('/api/v1/vulnerabilities/') ? String(vulnerabilityId) : params[':id']!;
+  const id = url.startsWith('/api/v1/vulnerabilities/') ? String(ids.vulnerability) : url.startsWith('/api/v1/jobs/') ? String(ids.job) : params[':id']!;
   return url.replace(/:group|:project|:user|:id|:commentId|:linkId|:webhookId|:deliveryId|:feed|:cve|\*/g, (p) => (p === ':id' ? id : params[p]!));
 }
 
@@ -190,6 +191,7 @@ for (const dialect of dialects) {
   let t: TestApp;
   const tokens = new Map<Persona, string>();
   let vulnerabilityId = 0;
+  let jobId = 0;
 
   before(async () => {
     db = await createMigratedDatabase(dialect);
@@ -215,6 +217,12 @@ for (const dialect of dialects) {
     const upload = await caller(t.app, { token: tokens.get('admin')! }).post(`/api/v1/projects/${api.id}/scans?ref=main`, minimalSastReport);
     assert.equal(upload.status, 201, JSON.stringify(upload.body));
     vulnerabilityId = (await caller(t.app, { token: tokens.get('admin')! }).get(`/api/v1/projects/${api.id}/vulnerabilities`)).body.items[0].id;
+    const job = await db.kysely
+      .insertInto('job_runs')
+      .values({ kind: 'ingest.report', project_id: api.id, created_by: null, state: 'queued', attempts: 0, params_json: '{}', created_at: '2026-03-01T09:00:00.000Z' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    jobId = Number(job.id);
   });
 
   after(async () => {
@@ -237,7 +245,7 @@ for (const dialect of dialects) {
       const minimum = expected[key]!;
       // An unknown query parameter (and the empty body) fail validation, which runs only after the access check
       // and before the handler: an allowed caller gets a 400 on its input and nothing is changed.
-      const url = `${concreteUrl(rule.url, vulnerabilityId)}?__matrix=1`;
+      const url = `${concreteUrl(rule.url, { vulnerability: vulnerabilityId, job: jobId })}?__matrix=1`;
       for (const persona of personas) {
         const token = tokens.get(persona);
         const c = caller(t.app, token ? { token } : {});

@@ -66,7 +66,8 @@ async function withQueues(svc: Services, count: number, body: (...queues: JobQue
 }
 
 test('job options: defaults, validation and backoff', () => {
-  assert.deepEqual(resolveJobOptions(), { retryLimit: 3, retryDelaySeconds: 30, retryBackoff: true, singletonKey: null, startAfterSeconds: 0 });
+  assert.deepEqual(resolveJobOptions(), { retryLimit: 3, retryDelaySeconds: 30, retryBackoff: true, singletonKey: null, startAfterSeconds: 0, timeoutSeconds: 900 });
+  assert.throws(() => resolveJobOptions({ timeoutSeconds: 0 }), /timeoutSeconds must be at least 1/);
   assert.throws(() => resolveJobOptions({ retryLimit: -1 }), /retryLimit/);
   assert.throws(() => resolveJobOptions({ retryDelaySeconds: 1.5 }), /retryDelaySeconds/);
   assert.deepEqual([1, 2, 3].map((attempt) => retryDelaySeconds({ retryDelaySeconds: 30, retryBackoff: true }, attempt)), [30, 60, 120]);

@@ -46,10 +46,10 @@ export interface RunningServer {
   stop(): Promise<number | null>;
 }
 
-/** `vigil serve` on a free loopback port, once /healthz answers. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/** `vigil serve` (with `args`, e.g. a role) on a free loopback port, once /healthz answers. */
+export async function startServer(env: Record<string, string>, args: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const server = spawn(process.execPath, [VIGIL_BIN, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, [VIGIL_BIN, 'serve', ...args], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   server.stdout.on('data', (d: Buffer) => (log += d.toString()));
   server.stderr.on('data', (d: Buffer) => (log += d.toString()));

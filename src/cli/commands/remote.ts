@@ -5,7 +5,8 @@ import { AppError } from '../../platform/errors.js';
 import { SEVERITIES, severityRank, type Severity } from '../../vulns/model.js';
 import { SORTS } from '../../vulns/report.js';
 import { STATES } from '../../vulns/triage-states.js';
-import { callApi, remoteFromEnv, streamToApi, withQuery, type Remote } from '../remote.js';
+import type { Problem } from '../../platform/http/problem.js';
+import { callApi, RemoteError, remoteFromEnv, streamToApi, withQuery, type Remote } from '../remote.js';
 import { locationText, table } from '../format.js';
 import type { Io } from './admin.js';
 
@@ -29,6 +30,34 @@ interface UploadResponse {
   replayed: boolean;
 }
 
+/** A large report is ingested by a worker: the upload answers with the job to poll. */
+interface JobJson {
+  id: number;
+  state: 'queued' | 'running' | 'succeeded' | 'failed';
+  attempts: number;
+  result: UploadResponse | null;
+  error: Problem | null;
+}
+
+const POLL_MS = 1000;
+
+/** Polls the job until it ends: its result, or its problem as the error the synchronous upload would have been. */
+async function waitForJob(io: Io, remote: Remote, job: JobJson, timeoutSeconds: number): Promise<UploadResponse> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let current = job;
+  io.err(`ingesting on the server: job ${job.id}\n`);
+  while (current.state === 'queued' || current.state === 'running') {
+    if (Date.now() > deadline) throw new RemoteError(`job ${job.id} still ${current.state} after ${timeoutSeconds} s (see GET /api/v1/jobs/${job.id})`, null);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    current = await callApi<JobJson>(remote, 'GET', `/api/v1/jobs/${job.id}`);
+  }
+  if (current.state === 'failed' || !current.result) {
+    const problem = current.error;
+    throw new RemoteError(`job ${job.id} failed: ${problem?.detail ?? 'no reason given'}`, problem?.status ?? null, problem);
+  }
+  return current.result;
+}
+
 interface VulnerabilityJson {
   id: number;
   title: string;
@@ -48,11 +77,15 @@ const MAX_PAGE = 500;
 
 const projectApi = (project: string, rest: string) => `/api/v1/projects/${encodeURIComponent(project)}/${rest}`;
 
-function pageSize(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) throw new InvalidArgumentError(`Give a whole number from 1 to ${MAX_PAGE}`);
-  return n;
-}
+/** A commander parser for a whole number from 1 to `max`. */
+const wholeNumber =
+  (max: number) =>
+  (text: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`Give a whole number from 1 to ${max}`);
+    return n;
+  };
+const pageSize = wholeNumber(MAX_PAGE);
 
 function readProblem(file: string, error: unknown): AppError {
   const reasons: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory' };
@@ -91,9 +124,11 @@ interface UploadOptions {
   idempotencyKey?: string;
   json: boolean;
   failOn?: Severity;
+  wait: boolean;
+  waitTimeout: number;
 }
 
-async function upload(io: Io, remote: Remote, file: string, opts: UploadOptions): Promise<UploadResponse> {
+async function upload(io: Io, remote: Remote, file: string, opts: UploadOptions): Promise<UploadResponse | { job: JobJson }> {
   const stat = await fs.promises.stat(file).catch((error: unknown) => {
     throw readProblem(file, error);
   });
@@ -121,7 +156,7 @@ async function upload(io: Io, remote: Remote, file: string, opts: UploadOptions)
     idempotency_key: opts.idempotencyKey,
   });
   try {
-    return await streamToApi<UploadResponse>(remote, 'POST', target, { contentType: /\.gz$/i.test(file) ? 'application/gzip' : 'application/json', chunks: chunks() });
+    return await streamToApi<UploadResponse | { job: JobJson }>(remote, 'POST', target, { contentType: /\.gz$/i.test(file) ? 'application/gzip' : 'application/json', chunks: chunks(), length: stat.size });
   } catch (error) {
     throw readError ? readProblem(file, readError) : error;
   } finally {
@@ -221,6 +256,8 @@ export function registerRemoteCommands(program: Command, io: Io): void {
     .option('--format <id>', 'the report format (see `vigil formats`), when it cannot be detected — e.g. an empty Gitleaks []')
     .option('--idempotency-key <key>', 'upload at most once: a retry with the same key returns the first scan')
     .option('--json', 'print the API response as one line of JSON instead of the summary', false)
+    .option('--wait', 'when the server hands a large report to a worker, wait for the ingestion and print its result (implied by --fail-on)', false)
+    .option('--wait-timeout <seconds>', 'give up waiting after this long', wholeNumber(86_400), 3600)
     .addOption(
       new Option('--fail-on <severity>', 'CI gate: after the upload, exit 1 if the ref has a new vulnerability (compared with the default branch) at or above this severity, listing them on stderr').choices(SEVERITIES),
     )
@@ -237,7 +274,12 @@ itself always passes the gate.`,
     )
     .action(async (file: string, opts: UploadOptions) => {
       const server = remote();
-      const response = await upload(io, server, file, opts);
+      const answer = await upload(io, server, file, opts);
+      if ('job' in answer && !opts.wait && !opts.failOn) {
+        io.out(opts.json ? `${JSON.stringify(answer)}\n` : `queued: job ${answer.job.id} ingests the report (follow it with GET /api/v1/jobs/${answer.job.id}, or upload with --wait)\n`);
+        return;
+      }
+      const response = 'job' in answer ? await waitForJob(io, server, answer.job, opts.waitTimeout) : answer;
       io.out(opts.json ? `${JSON.stringify(response)}\n` : summaryLine(response));
       if (opts.failOn) await gate(io, server, opts.project, opts.ref, opts.failOn);
     });

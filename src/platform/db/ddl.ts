@@ -12,6 +12,8 @@ export interface Ddl {
   bigint: 'integer' | 'bigint';
   /** 8-byte floating point (PostgreSQL's `real` is only 4 bytes and would blur probabilities). */
   double: 'real' | 'double precision';
+  /** Binary data (an uploaded report waiting for a worker). */
+  bytes: 'blob' | 'bytea';
   /** Forbid UPDATE and DELETE on a table (audit logs, event histories). */
   appendOnly(db: Kysely<unknown>, table: string): Promise<void>;
 }
@@ -21,6 +23,7 @@ export function ddlFor(dialect: DialectName): Ddl {
     dialect,
     bigint: dialect === 'sqlite' ? 'integer' : 'bigint',
     double: dialect === 'sqlite' ? 'real' : 'double precision',
+    bytes: dialect === 'sqlite' ? 'blob' : 'bytea',
     id: (table) =>
       dialect === 'sqlite'
         ? table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement())

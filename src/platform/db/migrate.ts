@@ -12,6 +12,7 @@ import * as m0008 from '../../notify/migrations/0008_delivery.js';
 import * as m0009 from '../../vulns/migrations/0009_dashboards.js';
 import * as m0010 from '../../vulns/migrations/0010_repository_url.js';
 import * as m0011 from '../../vulns/migrations/0011_report_read_path.js';
+import * as m0012 from './migrations/0012_job_runs.js';
 
 /**
  * Migrations are listed here in order (not discovered on disk) so the compiled bundle and tests see exactly
@@ -29,6 +30,7 @@ const migrations: Record<string, { up(db: Parameters<Migration['up']>[0], ddl: D
   '0009_dashboards': m0009,
   '0010_repository_url': m0010,
   '0011_report_read_path': m0011,
+  '0012_job_runs': m0012,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,3 +1,4 @@
+import { jobRoutes } from '../jobs/routes.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
@@ -100,6 +101,7 @@ export async function buildApp(svc: Services): Promise<FastifyInstance> {
   await app.register(discussionRoutes(svc));
   await app.register(dashboardRoutes(svc));
   await app.register(formatRoutes);
+  await app.register(jobRoutes(svc));
   await app.register(webRoutes, { root: webRoot(svc.config.webDir) });
   return app;
 }

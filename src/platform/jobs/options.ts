@@ -6,6 +6,7 @@ export interface ResolvedJobOptions {
   retryBackoff: boolean;
   singletonKey: string | null;
   startAfterSeconds: number;
+  timeoutSeconds: number;
 }
 
 export const DEFAULT_JOB_OPTIONS: ResolvedJobOptions = {
@@ -14,6 +15,7 @@ export const DEFAULT_JOB_OPTIONS: ResolvedJobOptions = {
   retryBackoff: true,
   singletonKey: null,
   startAfterSeconds: 0,
+  timeoutSeconds: 15 * 60,
 };
 
 // pg-boss keys its storage by queue name; keep names to what both implementations and logs handle plainly.
@@ -32,12 +34,14 @@ function wholeNumber(label: string, value: number | undefined, fallback: number)
 /** Fills in the defaults and rejects what neither implementation could honour. */
 export function resolveJobOptions(options: JobOptions = {}): ResolvedJobOptions {
   if (options.singletonKey !== undefined && options.singletonKey === '') throw new Error('singletonKey must not be empty');
+  if (options.timeoutSeconds === 0) throw new Error('timeoutSeconds must be at least 1');
   return {
     retryLimit: wholeNumber('retryLimit', options.retryLimit, DEFAULT_JOB_OPTIONS.retryLimit),
     retryDelaySeconds: wholeNumber('retryDelaySeconds', options.retryDelaySeconds, DEFAULT_JOB_OPTIONS.retryDelaySeconds),
     retryBackoff: options.retryBackoff ?? DEFAULT_JOB_OPTIONS.retryBackoff,
     singletonKey: options.singletonKey ?? null,
     startAfterSeconds: wholeNumber('startAfterSeconds', options.startAfterSeconds, DEFAULT_JOB_OPTIONS.startAfterSeconds),
+    timeoutSeconds: wholeNumber('timeoutSeconds', options.timeoutSeconds, DEFAULT_JOB_OPTIONS.timeoutSeconds),
   };
 }
 

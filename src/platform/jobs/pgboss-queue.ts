@@ -6,8 +6,8 @@ import type { JobHandler, JobOptions, JobQueue, QueueTuning } from './queue.js';
 import { cronFor } from './schedule.js';
 
 const SCHEMA = 'pgboss';
-/** pg-boss fails a job whose handler runs longer than this; stop() waits as long for running handlers. */
-const EXPIRE_SECONDS = 15 * 60;
+/** stop() waits this long for running handlers (the default job timeout). */
+const STOP_WAIT_SECONDS = DEFAULT_JOB_OPTIONS.timeoutSeconds;
 
 function sendOptions(options: ResolvedJobOptions): PgBoss.SendOptions {
   return {
@@ -15,7 +15,7 @@ function sendOptions(options: ResolvedJobOptions): PgBoss.SendOptions {
     retryDelay: options.retryDelaySeconds,
     retryBackoff: options.retryBackoff,
     startAfter: options.startAfterSeconds,
-    expireInSeconds: EXPIRE_SECONDS,
+    expireInSeconds: options.timeoutSeconds,
   };
 }
 
@@ -44,6 +44,7 @@ export class PgBossJobQueue implements JobQueue {
         cronMonitorIntervalSeconds: Math.max(1, Math.ceil(poll / 1000)),
         cronWorkerIntervalSeconds: Math.max(1, Math.ceil(poll / 1000)),
       }),
+      ...(tuning.superviseIntervalSeconds !== undefined && { maintenanceIntervalSeconds: Math.max(1, tuning.superviseIntervalSeconds) }),
     });
     // Without a listener an 'error' event would crash the process; pg-boss recovers by itself.
     this.boss.on('error', (error) => svc.log.error({ err: error }, 'job queue error'));
@@ -58,7 +59,7 @@ export class PgBossJobQueue implements JobQueue {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await this.boss.stop({ graceful: true, wait: true, timeout: EXPIRE_SECONDS * 1000 });
+    await this.boss.stop({ graceful: true, wait: true, timeout: STOP_WAIT_SECONDS * 1000 });
     this.workers.clear();
   }
 

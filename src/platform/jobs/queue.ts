@@ -7,6 +7,11 @@ export interface JobOptions {
   /** At most one queued-or-running job with this key per name (deduplication). */
   singletonKey?: string;
   startAfterSeconds?: number;
+  /**
+   * On PostgreSQL, a run not finished after this many seconds counts as failed and is retried (default 900): how a
+   * worker that died mid-job is noticed. In-process on SQLite, a restart does that instead.
+   */
+  timeoutSeconds?: number;
 }
 
 export type JobHandler<T> = (data: T) => Promise<void>;
@@ -31,4 +36,6 @@ export interface JobQueue {
 export interface QueueTuning {
   /** How often idle workers look for due jobs (default 250 ms embedded, 2 s on pg-boss). */
   pollIntervalMs?: number;
+  /** How often pg-boss looks for runs past their timeout (default 60 s). */
+  superviseIntervalSeconds?: number;
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../../platform/audit/actor.js';
 import type { Services } from '../../platform/context.js';
 import { chunks, reserveIds } from '../../platform/db/batch.js';
@@ -72,6 +72,9 @@ function locationJson(finding: Finding): string {
   return JSON.stringify(finding.location);
 }
 
+/** The advisory lock class of "ingesting into project N" (the other key is the project id). */
+const INGEST_LOCK = 0x56494749;
+
 /** A secret is never stored: its hash already lives in the content fingerprint; people see a hint of it. */
 export function redactSecret(secret: string): string {
   const visible = secret.length >= 12 ? secret.slice(0, 4) : '';
@@ -123,6 +126,9 @@ export async function ingestReport(svc: Services, request: ScanRequest, report: 
   const actor = request.actor;
 
   return svc.db.kysely.transaction().execute(async (trx) => {
+    // Scans of one project are matched against what the project already has: two at once (two workers, two API
+    // servers) would each miss the other's new vulnerabilities and add them twice. SQLite has one writer anyway.
+    if (svc.db.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${INGEST_LOCK}, ${project.id}::int)`.execute(trx);
     const scan = await trx
       .insertInto('scans')
       .values({

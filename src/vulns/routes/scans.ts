@@ -8,42 +8,13 @@ import { actorOf, projectOf } from '../../platform/http/access.js';
 import { Closed, Line, NoQuery, PageOf, PageQuery, pageOf, Ref } from '../../platform/http/schemas.js';
 import { branchProblem } from '../../platform/namespaces/model.js';
 import { REPORT_TYPES, type ReportType } from '../model.js';
-import { getScan, listScans, uploadScan, type Scan } from '../scans.js';
+import { JobRunJson, jobRunJson } from '../../platform/jobs/routes.js';
+import { UPLOAD_LENGTH } from '../../platform/http/upload-length.js';
+import { queueUpload } from '../ingest/queued-upload.js';
+import { findByIdempotencyKey, getScan, listScans, uploadScan } from '../scans.js';
+import { ScanJson, scanJson, SummaryJson } from './scan-json.js';
 
-const SummaryJson = Type.Object({ new: Type.Integer(), existing: Type.Integer(), fixed: Type.Integer(), reopened: Type.Integer(), total: Type.Integer() });
-const ScanJson = Type.Object({
-  id: Type.Integer(),
-  project_id: Type.Integer(),
-  ref: Type.String(),
-  commit: Type.Union([Type.String(), Type.Null()]),
-  pipeline_id: Type.Union([Type.String(), Type.Null()]),
-  format: Type.String(),
-  format_version: Type.Union([Type.String(), Type.Null()]),
-  scanner: Type.Object({ id: Type.String(), name: Type.String(), version: Type.Union([Type.String(), Type.Null()]) }),
-  report_type: Type.String(),
-  scope_key: Type.String(),
-  finding_count: Type.Integer(),
-  summary: SummaryJson,
-  created_at: Type.String(),
-});
-
-export function scanJson(s: Scan) {
-  return {
-    id: s.id,
-    project_id: s.projectId,
-    ref: s.ref,
-    commit: s.commitSha,
-    pipeline_id: s.pipelineId,
-    format: s.format,
-    format_version: s.formatVersion,
-    scanner: s.scanner,
-    report_type: s.reportType,
-    scope_key: s.scopeKey,
-    finding_count: s.findingCount,
-    summary: s.summary,
-    created_at: s.createdAt,
-  };
-}
+const UploadJson = Type.Object({ scan: ScanJson, summary: SummaryJson, replayed: Type.Boolean() });
 
 export const RefParam = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\x00-\\x20\\x7f~^:?*\\[\\\\]+$', description: 'a branch name without spaces or control characters' });
 
@@ -56,6 +27,7 @@ const UploadQuery = Type.Object(
     report_type: Type.Optional(Type.Union(REPORT_TYPES.map((t) => Type.Literal(t)))),
     format: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,50}$', description: 'a format id from GET /api/v1/formats: skips detection' })),
     idempotency_key: Type.Optional(Line(255)),
+    async: Type.Optional(Type.Boolean({ description: 'true: hand the report to a worker (202 + a job); false: ingest it before answering; default: a worker when the body is larger than VIGIL_ASYNC_INGEST_BYTES' })),
   },
   Closed,
 );
@@ -80,7 +52,7 @@ export const scanRoutes =
           summary: 'Upload a scanner report (GitLab security report or SARIF 2.1.0) as the raw body, gzip, or a multipart file',
           params: Type.Object({ project: Ref }),
           querystring: UploadQuery,
-          response: { 200: Type.Object({ scan: ScanJson, summary: SummaryJson, replayed: Type.Boolean() }), 201: Type.Object({ scan: ScanJson, summary: SummaryJson, replayed: Type.Boolean() }) },
+          response: { 200: UploadJson, 201: UploadJson, 202: Type.Object({ job: JobRunJson }) },
         },
       },
       async (request, reply) => {
@@ -100,12 +72,21 @@ export const scanRoutes =
           body = request.body as Readable;
         }
         const project = projectOf(request);
-        const { scan, replayed } = await uploadScan(
-          svc,
-          { project, ref: q.ref, commitSha: q.commit ?? null, pipelineId: q.pipeline_id ?? null, idempotencyKey, actor: actorOf(request) },
-          body,
-          { gzip, overrides: { scanner: q.scanner ?? null, reportType: (q.report_type as ReportType | undefined) ?? null, format: q.format ?? null } },
-        );
+        const scanRequest = { project, ref: q.ref, commitSha: q.commit ?? null, pipelineId: q.pipeline_id ?? null, idempotencyKey, actor: actorOf(request) };
+        const options = { gzip, overrides: { scanner: q.scanner ?? null, reportType: (q.report_type as ReportType | undefined) ?? null, format: q.format ?? null } };
+        // A streamed upload has no Content-Length; `vigil upload` declares the file's size instead.
+        const size = Number(request.headers['content-length'] ?? request.headers[UPLOAD_LENGTH] ?? NaN);
+        const queue = svc.jobs;
+        if (queue && (q.async ?? size > svc.config.asyncIngestBytes)) {
+          const earlier = idempotencyKey ? await findByIdempotencyKey(svc, project.id, idempotencyKey) : null;
+          if (earlier) {
+            body.resume();
+            return reply.code(200).send({ scan: scanJson(earlier), summary: earlier.summary, replayed: true });
+          }
+          const run = await queueUpload(svc, queue, scanRequest, body, options);
+          return reply.code(202).header('location', `/api/v1/jobs/${run.id}`).send({ job: jobRunJson(run) });
+        }
+        const { scan, replayed } = await uploadScan(svc, scanRequest, body, options);
         return reply.code(replayed ? 200 : 201).send({ scan: scanJson(scan), summary: scan.summary, replayed });
       },
     );
