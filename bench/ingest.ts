@@ -25,7 +25,7 @@ if (!SYNTHETIC_FORMATS.includes(FORMAT)) throw new Error(`VIGIL_BENCH_FORMAT mus
 
 /** Streams a report file to the upload route; resolves with the scan summary. */
 export async function uploadFile(url: string, token: string, projectId: number, file: string, ref = 'main'): Promise<ScanSummary> {
-  const request = http.request(`${url}/api/v1/projects/${projectId}/scans?ref=${encodeURIComponent(ref)}`, {
+  const request = http.request(`${url}/api/v1/projects/${projectId}/scans?ref=${encodeURIComponent(ref)}&async=false`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': fs.statSync(file).size },
   });

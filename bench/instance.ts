@@ -32,6 +32,10 @@ export interface Server {
   stop(): Promise<number>;
 }
 
+/** VIGIL_BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile there (open it in Chrome's DevTools). */
+const profileDir = process.env.VIGIL_BENCH_CPU_PROF?.trim();
+const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+
 export async function openInstance(databaseUrl: string | null, prefix: string): Promise<Instance> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vigil-bench-${prefix}-`));
   const env = { VIGIL_DATA_DIR: dir, VIGIL_PASSWORD_COST_LOG2: '10', LOG_LEVEL: 'silent', ...(databaseUrl && { DATABASE_URL: databaseUrl }) };
@@ -46,7 +50,7 @@ export async function openInstance(databaseUrl: string | null, prefix: string): 
     svc,
     token,
     async serve() {
-      const child = fork(fileURLToPath(new URL('./serve.js', import.meta.url)), { env: { ...process.env, ...env }, execArgv: ['--enable-source-maps'] });
+      const child = fork(fileURLToPath(new URL('./serve.js', import.meta.url)), { env: { ...process.env, ...env }, execArgv: ['--enable-source-maps', ...profiling] });
       children.add(child);
       const [first] = (await once(child, 'message')) as [{ url: string }];
       return {
