@@ -62,7 +62,12 @@ export function withQuery(path: string, params: Record<string, string | number |
   return text ? `${path}?${text}` : path;
 }
 
-async function send<T>(remote: Remote, method: string, path: string, init: { headers?: Record<string, string>; body?: string | AsyncIterable<Uint8Array>; duplex?: 'half' }): Promise<T> {
+/** GET a text resource (a Markdown export). */
+export async function callApiText(remote: Remote, path: string): Promise<string> {
+  return send<string>(remote, 'GET', path, {}, 'text');
+}
+
+async function send<T>(remote: Remote, method: string, path: string, init: { headers?: Record<string, string>; body?: string | AsyncIterable<Uint8Array>; duplex?: 'half' }, as: 'json' | 'text' = 'json'): Promise<T> {
   const target = new URL(path.replace(/^\//, ''), remote.url.href.endsWith('/') ? remote.url : `${remote.url.href}/`);
   let response: Response;
   try {
@@ -82,5 +87,6 @@ async function send<T>(remote: Remote, method: string, path: string, init: { hea
     }
     throw new RemoteError(problem?.detail ?? `HTTP ${response.status}`, response.status, problem);
   }
+  if (as === 'text') return text as T;
   return (text ? JSON.parse(text) : null) as T;
 }

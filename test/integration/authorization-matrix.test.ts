@@ -130,6 +130,8 @@ const expected: Record<string, Minimum> = {
   'GET /api/v1/formats': 'anyone',
   'GET /api/v1/formats/generic.schema.json': 'anyone',
   'GET /api/v1/jobs/:id': 'project:reporter',
+  'GET /api/v1/vulnerabilities/:id/remediation': 'project:reporter',
+  'GET /api/v1/projects/:project/upgrade-plan': 'project:reporter',
 };
 
 const minimalSastReport = {

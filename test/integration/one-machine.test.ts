@@ -10,6 +10,7 @@ import { openSqlite } from '../../src/platform/db/connect.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { makeToken, makeUser } from '../support/app.js';
 import { cliEnvironment, runVigil, startServer, type RunningServer } from '../support/cli.js';
+import { reportFile } from '../support/fixtures.js';
 
 /**
  * One machine on SQLite: `vigil serve` runs the queue in-process, so a large upload is a 202 and a job like on
@@ -63,6 +64,29 @@ describe('one machine on SQLite: in-process jobs and online backups', () => {
     const small = await post('/api/v1/projects/solo%2Fapp/scans?ref=main', sarif(3, 'small'));
     assert.equal(small.status, 201);
     assert.equal(small.body.summary.new, 3);
+  });
+
+  test('vigil fix-plan prints the upgrade plan as lines, Markdown or JSON', async () => {
+    assert.equal((await post('/api/v1/groups/solo/projects', JSON.stringify({ path: 'image' }))).status, 201);
+    assert.equal((await post('/api/v1/projects/solo%2Fimage/scans?ref=main', reportFile('trivy/scheme_2_many_vulns.json').toString())).status, 201);
+    const cli = { ...environment.env, VIGIL_URL: server.url, VIGIL_TOKEN: token };
+    const text = runVigil(cli, ['fix-plan', '--project', 'solo/image']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(
+      text.stdout,
+      [
+        'upgrade libbz2 1.0.6-r6 → 1.0.6-r7 in teamdojo:latest fixes 1 vulnerability, 1 critical',
+        'upgrade krb5-libs 1.15.5-r0 → 1.15.5-r1 in teamdojo:latest fixes 1 vulnerability, 1 high',
+        'upgrade org.apache.commons:commons-compress 1.14 → 1.18 in teamdojo:latest fixes 2 vulnerabilities',
+        'upgrade freetype 2.9.1-r2 → 2.9.1-r3 in teamdojo:latest fixes 1 vulnerability',
+        '',
+      ].join('\n'),
+    );
+    const markdown = runVigil(cli, ['fix-plan', '--project', 'solo/image', '--format', 'markdown']);
+    assert.match(markdown.stdout, /^## Security upgrades for solo\/image\n\n4 upgrades fix 5 vulnerabilities\./);
+    const json = JSON.parse(runVigil(cli, ['fix-plan', '--project', 'solo/image', '--format', 'json']).stdout);
+    assert.equal(json.images[0].image, 'teamdojo:latest');
+    assert.equal(runVigil(cli, ['fix-plan', '--project', 'solo/nowhere']).code, 5);
   });
 
   test('vigil backup copies the database while the server writes; the copy is consistent and the target is never half-written', async () => {

@@ -131,7 +131,7 @@ describe('npm 7+ (auditReportVersion 2): npm-audit/many_vulns.json', () => {
         { type: 'npm', value: '1096586', name: null, url: null },
         { type: 'cwe', value: 'CWE-200', name: null, url: null },
       ],
-      location: { ...emptyLocation(), file: 'package-lock.json', package: { name: 'undici', version: null, ecosystem: 'npm', purl: 'pkg:npm/undici', fixedVersions: [] } },
+      location: { ...emptyLocation(), file: 'package-lock.json', package: { name: 'undici', version: null, ecosystem: 'npm', purl: 'pkg:npm/undici', fixedVersions: ['>5.28.2'] } },
       solution: 'Upgrade vercel to 32.3.0 (a SemVer-major change: `npm audit fix --force`).',
       links: [{ name: null, url: 'https://github.com/advisories/GHSA-3787-6prv-h9w3' }],
       cvssVectors: [{ vendor: null, vector: 'CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:U/C:L/I:L/A:L' }],
@@ -146,7 +146,12 @@ describe('npm 7+ (auditReportVersion 2): npm-audit/many_vulns.json', () => {
   test('fixAvailable: true, and an upgrade of the package itself (its fixed version)', async () => {
     const [auto] = (await read(v7())).findings;
     assert.equal(auto!.solution, 'Run `npm audit fix`.');
-    assert.deepEqual(auto!.location.package?.fixedVersions, []);
+    // No version named: the versions above the vulnerable range ">=4.0.0 <4.3.1".
+    assert.deepEqual(auto!.location.package?.fixedVersions, ['>=4.3.1']);
+    const [several] = (await read(v7({}, { range: '<1.2.3 || >=2.0.0 <2.0.5' }))).findings;
+    assert.deepEqual(several!.location.package?.fixedVersions, [], 'two vulnerable intervals: no single threshold');
+    const [open] = (await read(v7({}, { range: '>=1.0.0' }))).findings;
+    assert.deepEqual(open!.location.package?.fixedVersions, [], 'no upper bound: no fix');
     const [own] = (await read(v7({ fixAvailable: { name: 'debug', version: '4.3.1', isSemVerMajor: false } }))).findings;
     assert.equal(own!.solution, 'Upgrade debug to 4.3.1 (`npm audit fix`).');
     assert.deepEqual(own!.location.package?.fixedVersions, ['4.3.1']);

@@ -6,7 +6,7 @@ import { SEVERITIES, severityRank, type Severity } from '../../vulns/model.js';
 import { SORTS } from '../../vulns/report.js';
 import { STATES } from '../../vulns/triage-states.js';
 import type { Problem } from '../../platform/http/problem.js';
-import { callApi, RemoteError, remoteFromEnv, streamToApi, withQuery, type Remote } from '../remote.js';
+import { callApi, callApiText, RemoteError, remoteFromEnv, streamToApi, withQuery, type Remote } from '../remote.js';
 import { locationText, table } from '../format.js';
 import type { Io } from './admin.js';
 
@@ -282,6 +282,26 @@ itself always passes the gate.`,
       const response = 'job' in answer ? await waitForJob(io, server, answer.job, opts.waitTimeout) : answer;
       io.out(opts.json ? `${JSON.stringify(response)}\n` : summaryLine(response));
       if (opts.failOn) await gate(io, server, opts.project, opts.ref, opts.failOn);
+    });
+
+  program
+    .command('fix-plan')
+    .description("a project's minimal safe upgrades on VIGIL_URL: per package the lowest version that fixes its open vulnerabilities")
+    .requiredOption('--project <path>', 'full path of the project, e.g. acme/api')
+    .addOption(new Option('--format <format>', 'text: one line per package; markdown: a merge request description; json: the API response').choices(['text', 'markdown', 'json']).default('text'))
+    .action(async (opts: { project: string; format: 'text' | 'markdown' | 'json' }) => {
+      const path = projectApi(opts.project, 'upgrade-plan');
+      if (opts.format === 'markdown') {
+        io.out(await callApiText(remote(), withQuery(path, { format: 'markdown' })));
+        return;
+      }
+      const plan = await callApi<{ upgrades: { summary: string }[]; images: { image: string; newer_tags: string[] }[] }>(remote(), 'GET', path);
+      if (opts.format === 'json') {
+        io.out(`${JSON.stringify(plan)}\n`);
+        return;
+      }
+      io.out(plan.upgrades.length === 0 ? 'no open vulnerability in a package\n' : plan.upgrades.map((u) => `${u.summary}\n`).join(''));
+      for (const image of plan.images.filter((i) => i.newer_tags.length > 0)) io.out(`newer image known for ${image.image}: ${image.newer_tags.join(', ')}\n`);
     });
 
   program

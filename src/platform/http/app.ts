@@ -1,4 +1,5 @@
 import { jobRoutes } from '../jobs/routes.js';
+import { remediationRoutes } from '../../remediation/routes.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
@@ -102,6 +103,7 @@ export async function buildApp(svc: Services): Promise<FastifyInstance> {
   await app.register(dashboardRoutes(svc));
   await app.register(formatRoutes);
   await app.register(jobRoutes(svc));
+  await app.register(remediationRoutes(svc));
   await app.register(webRoutes, { root: webRoot(svc.config.webDir) });
   return app;
 }

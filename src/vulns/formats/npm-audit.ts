@@ -19,8 +19,8 @@ import { ReportError } from './report-error.js';
  *   otherwise be counted once more for every package above it. A package whose `via` holds only strings (a
  *   parent such as `vercel` above a vulnerable `debug`) therefore gives no finding. npm 7+ does not say which
  *   version is installed (`nodes` are lock-file paths), so the version is null; fixedVersions is the
- *   `fixAvailable` version only when the fix is an upgrade of this very package (otherwise the fix is an upgrade
- *   of a parent, and only the solution text says so). npm 7+ advisories carry no CVE ids, only the GHSA URL.
+ *   `fixAvailable` version when the fix is an upgrade of this very package; otherwise (the fix npm proposes is an
+ *   upgrade of a parent, which the solution text names) the versions above the advisory's vulnerable range. npm 7+ advisories carry no CVE ids, only the GHSA URL.
  *
  * Identifiers: CVEs (npm 6 `cves`), the GHSA (npm 6 `github_advisory_id`, else the advisory URL), npm's advisory
  * id (`id` / `source`, type `npm`), then CWEs. Severity: npm's scale, `moderate` is medium. File: npm audit
@@ -90,6 +90,19 @@ function npm7Findings(raw: unknown, key: string, pointer: string, seen: Set<stri
   return findings;
 }
 
+/**
+ * The versions of the package that fix an advisory, from its vulnerable range, when the range is one interval with
+ * an upper bound ("<4.3.1", ">=4.0.0 <4.3.1", "<=5.28.2"): everything above it, as an npm range. A range of several
+ * intervals or without an upper bound gives nothing: the fix is not one threshold.
+ */
+function fixedAbove(range: string | null): string[] {
+  if (!range || range.includes('||')) return [];
+  const upper = [...range.matchAll(/(<=?)\s*v?(\d+\.\d+\.\d+[\w.+-]*)/g)];
+  if (upper.length !== 1) return [];
+  const [, op, version] = upper[0]!;
+  return [`${op === '<' ? '>=' : '>'}${version}`];
+}
+
 /** One advisory object in `via`: `{source, name, dependency, title, url, severity, cwe[], cvss, range}`. */
 function viaFinding(advisory: Json, pointer: string, entryName: string, fix: Fix | null): Finding {
   const pkg = scalarText(advisory, 'name', pointer) ?? entryName;
@@ -104,7 +117,7 @@ function viaFinding(advisory: Json, pointer: string, entryName: string, fix: Fix
   if (identifiers.length === 0 || identifiers[0]!.type === 'cwe') {
     throw new ReportError(at(pointer, 'source'), 'an advisory needs its npm id ("source") or a GitHub advisory "url"');
   }
-  const fixedVersions = fix && fix.name === pkg && fix.version !== null ? [fix.version] : [];
+  const fixedVersions = fix && fix.name === pkg && fix.version !== null ? [fix.version] : fixedAbove(scalarText(advisory, 'range', pointer, FIELD_LIMITS.other));
   return packageFinding(
     {
       title: scalarText(advisory, 'title', pointer, FIELD_LIMITS.title) ?? `${identifiers[0]!.value} in ${pkg}`,
