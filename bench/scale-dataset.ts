@@ -26,7 +26,9 @@ export async function loadScaleDataset(svc: Services, options: { vulnerabilities
   const db = svc.db.kysely;
   const dialect = svc.db.dialect;
   const now = svc.clock.now();
-  const before = (days: RawBuilder<unknown>) => daysBefore(dialect, toDbTime(now), days);
+  // Every date at least a day back: the statistics snapshot taken at the end then holds for every project, the
+  // steady state between scans (a project with events in the last minutes is computed live; see the README).
+  const before = (days: RawBuilder<unknown>) => daysBefore(dialect, toDbTime(new Date(now.getTime() - 86_400_000)), days);
   const age = sql`(id % 365)`;
   // Resolved: ids ending in 7 or 8 detected at least 30 days ago, 1–29 days after detection; dismissed: ending in 9.
   const resolved = sql`(id % 10 in (7, 8) and id % 365 >= 30)`;

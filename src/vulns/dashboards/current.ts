@@ -1,6 +1,7 @@
 import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
 import { DAY } from '../../platform/clock.js';
 import type { Services } from '../../platform/context.js';
+import { chunks } from '../../platform/db/batch.js';
 import { toDbTime } from '../../platform/db/time.js';
 import { RISK_SORT } from '../../risk/report-columns.js';
 import { slaFilter } from '../../sla/report-columns.js';
@@ -54,12 +55,34 @@ const count = (condition: Expression<unknown>) => sql<number | null>`sum(case wh
  */
 const DETECTED = sql.ref('vulnerability_sla.detected_at');
 
-export async function currentFigures(svc: Services, projectId: number, at: Date): Promise<CurrentFigures> {
+/** The figures of each project, in the order given: grouped queries over the projects (a chunk at a time), not one each. */
+export async function currentFigures(svc: Services, projectIds: readonly number[], at: Date): Promise<CurrentFigures[]> {
+  const byProject = new Map<number, CurrentFigures>();
+  for (const part of chunks([...projectIds])) for (const f of await figuresOfChunk(svc, part, at)) byProject.set(f.projectId, f);
+  return projectIds.map((id) => byProject.get(id) ?? emptyFigures(id));
+}
+
+/** A project without open vulnerabilities (no row in the grouped query). */
+function emptyFigures(projectId: number): CurrentFigures {
+  return {
+    projectId,
+    open: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+    sla: { onTrack: 0, dueSoon: 0, overdue: 0 },
+    ages: AGE_BUCKETS.map(() => 0),
+    riskTotal: 0,
+    riskMax: 0,
+    cwes: new Map(),
+    validUntil: null,
+  };
+}
+
+async function figuresOfChunk(svc: Services, projectIds: number[], at: Date): Promise<CurrentFigures[]> {
   const now = toDbTime(at);
   const bounded = AGE_BUCKETS.filter((b) => b.maxDays !== null).map((b) => ({ days: b.maxDays!, since: toDbTime(new Date(at.getTime() - b.maxDays! * DAY)) }));
-  const open = () => scopeQuery(svc, { kind: 'project', projectId }).where('vulnerabilities.state', 'in', [...OPEN_STATES]);
-  const row = await open()
+  const open = () => scopeQuery(svc, { kind: 'instance', userId: null }).where('vulnerabilities.project_id', 'in', projectIds).where('vulnerabilities.state', 'in', [...OPEN_STATES]);
+  const rows = await open()
     .select([
+      'vulnerabilities.project_id',
       ...SEVERITIES.map((s) => count(sql`vulnerabilities.severity = ${sql.lit(s)}`).as(s)),
       count(slaFilter(['ok'], now)).as('on_track'),
       count(slaFilter(['due_soon'], now)).as('due_soon'),
@@ -75,32 +98,41 @@ export async function currentFigures(svc: Services, projectId: number, at: Date)
       sql<number | null>`max(${RISK_SORT})`.as('risk_max'),
       sql<number>`count(*)`.as('total'),
     ])
-    .executeTakeFirstOrThrow();
-  const r = row as unknown as Record<string, string | number | null>;
-  const n = (key: string) => Number(r[key] ?? 0);
-  const under = bounded.map((b) => n(`under_${b.days}`));
-  const ages = [...under.map((u, i) => u - (i === 0 ? 0 : under[i - 1]!)), n('total') - under.at(-1)!];
-  const crossings = bounded.flatMap((b) => {
-    const oldest = r[`oldest_under_${b.days}`];
-    return typeof oldest === 'string' ? [toDbTime(new Date(Date.parse(oldest) + b.days * DAY))] : [];
-  });
+    .groupBy('vulnerabilities.project_id')
+    .execute();
   const cwes = await open()
     .innerJoin('vulnerability_identifiers', 'vulnerability_identifiers.vulnerability_id', 'vulnerabilities.id')
     .where('vulnerability_identifiers.type', '=', 'cwe')
     .where(IS_CWE)
-    .select([CWE.as('cwe'), sql<number>`count(distinct vulnerabilities.id)`.as('n')])
-    .groupBy(CWE)
+    .select(['vulnerabilities.project_id', CWE.as('cwe'), sql<number>`count(distinct vulnerabilities.id)`.as('n')])
+    .groupBy(['vulnerabilities.project_id', CWE])
     .execute();
-  return {
-    projectId,
-    open: Object.fromEntries(SEVERITIES.map((s) => [s, n(s)])) as Record<Severity, number>,
-    sla: { onTrack: n('on_track'), dueSoon: n('due_soon'), overdue: n('overdue') },
-    ages,
-    riskTotal: n('risk_total'),
-    riskMax: n('risk_max'),
-    cwes: new Map(cwes.map((c) => [c.cwe, Number(c.n)])),
-    validUntil: earliest([...crossings, r.next_due_soon, r.next_due].filter((x): x is string => typeof x === 'string')),
-  };
+  const cwesOf = new Map<number, Map<string, number>>();
+  for (const c of cwes) {
+    const id = Number(c.project_id);
+    cwesOf.set(id, (cwesOf.get(id) ?? new Map<string, number>()).set(c.cwe, Number(c.n)));
+  }
+  return rows.map((row) => {
+    const r = row as unknown as Record<string, string | number | null>;
+    const n = (key: string) => Number(r[key] ?? 0);
+    const under = bounded.map((b) => n(`under_${b.days}`));
+    const ages = [...under.map((u, i) => u - (i === 0 ? 0 : under[i - 1]!)), n('total') - under.at(-1)!];
+    const crossings = bounded.flatMap((b) => {
+      const oldest = r[`oldest_under_${b.days}`];
+      return typeof oldest === 'string' ? [toDbTime(new Date(Date.parse(oldest) + b.days * DAY))] : [];
+    });
+    const projectId = Number(row.project_id);
+    return {
+      projectId,
+      open: Object.fromEntries(SEVERITIES.map((s) => [s, n(s)])) as Record<Severity, number>,
+      sla: { onTrack: n('on_track'), dueSoon: n('due_soon'), overdue: n('overdue') },
+      ages,
+      riskTotal: n('risk_total'),
+      riskMax: n('risk_max'),
+      cwes: cwesOf.get(projectId) ?? new Map(),
+      validUntil: earliest([...crossings, r.next_due_soon, r.next_due].filter((x): x is string => typeof x === 'string')),
+    };
+  });
 }
 
 function earliest(moments: string[]): string | null {

@@ -10,6 +10,7 @@ import { AGE_BUCKETS, currentFigures, figuresOfSnapshot, type CurrentFigures } f
 import { dayOf, dayStart, weeksOf, windowDays } from './days.js';
 import type { Dashboard } from './json.js';
 import { changedSince, projectsBelow } from './stats-store.js';
+import { STATS_JOB_MINUTES } from './stats-job.js';
 
 /**
  * A project's or group's security dashboard. History (the days before today) comes from the daily statistics the
@@ -115,8 +116,7 @@ export async function loadDashboard(svc: Services, scope: DashboardScope, days: 
 
 /** Every member computed on the spot, and their days so far today. */
 async function liveNow(svc: Services, members: readonly Member[], at: Date): Promise<Now> {
-  const figures: CurrentFigures[] = [];
-  for (const m of members) figures.push(await currentFigures(svc, m.id, at));
+  const figures = await currentFigures(svc, members.map((m) => m.id), at);
   const cwes = new Map<string, number>();
   for (const f of figures) addCounts(cwes, f.cwes);
   const today = new Map<string, DayFigures>();
@@ -129,7 +129,6 @@ async function liveNow(svc: Services, members: readonly Member[], at: Date): Pro
 /** Stored snapshots and today's rows of the members that did not change since, live figures of the others. */
 async function groupNow(svc: Services, members: readonly Member[], at: Date): Promise<Now> {
   const db = svc.db.kysely;
-  const now = toDbTime(at);
   const readSnapshots = (ids: number[]) => db.selectFrom('dashboard_current').selectAll().where('project_id', 'in', ids).execute();
   const snapshots = new Map<number, Awaited<ReturnType<typeof readSnapshots>>[number]>();
   const changed = new Set<number>();
@@ -138,9 +137,13 @@ async function groupNow(svc: Services, members: readonly Member[], at: Date): Pr
     const moved = await db.selectFrom('dashboard_current as c').select('c.project_id').where('c.project_id', 'in', part).where(changedSince()).execute();
     for (const row of moved) changed.add(row.project_id);
   }
+  // A snapshot whose data did not change stays in use for up to one statistics period after an age or SLA boundary
+  // passes: the job recomputes it by then, and a group of a thousand projects (whose snapshots each cross some
+  // boundary within minutes) is read from a thousand rows instead of recomputed live from a million vulnerabilities.
+  const tolerated = toDbTime(new Date(at.getTime() - STATS_JOB_MINUTES * 60_000));
   const fresh = members.filter((m) => {
     const s = snapshots.get(m.id);
-    return s !== undefined && !changed.has(m.id) && (s.valid_until === null || s.valid_until > now);
+    return s !== undefined && !changed.has(m.id) && (s.valid_until === null || s.valid_until > tolerated);
   });
   const freshIds = new Set(fresh.map((m) => m.id));
   const live = await liveNow(svc, members.filter((m) => !freshIds.has(m.id)), at);

@@ -84,8 +84,7 @@ async function recompute(svc: Services, projectIds: number[], from: string, at: 
     .execute(async (trx) => {
       const rows = await reconstructDays(trx, svc.db.dialect, projectIds, from, at);
       const inTrx = withDb(svc, trx);
-      const figures = [];
-      for (const id of projectIds) figures.push(await currentFigures(inTrx, id, at));
+      const figures = await currentFigures(inTrx, projectIds, at);
       await writeProjectDays(trx, svc.db.dialect, projectIds, from, rows);
       await writeSnapshots(trx, figures, toDbTime(at), toDbTime(new Date(at.getTime() - DIRTY_MARGIN)));
     });
