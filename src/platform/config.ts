@@ -53,6 +53,11 @@ export interface Config {
   notifyMaxAttempts: number;
   /** Finished deliveries, their attempts and dispatched events are kept this many days. */
   notifyRetentionDays: number;
+  /** An OpenAI-compatible API (…/v1) and model for the optional AI assist; either null: the assist is off. */
+  llmUrl: string | null;
+  llmModel: string | null;
+  llmApiKey: string | null;
+  llmTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -138,5 +143,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webhookTimeoutSeconds: integer(env, 'VIGIL_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 300),
     notifyMaxAttempts: integer(env, 'VIGIL_NOTIFY_MAX_ATTEMPTS', 6, 1, 20),
     notifyRetentionDays: integer(env, 'VIGIL_NOTIFY_RETENTION_DAYS', 90, 1, 3650),
+    llmUrl: url(env, 'VIGIL_LLM_URL'),
+    llmModel: env.VIGIL_LLM_MODEL?.trim() || null,
+    llmApiKey: env.VIGIL_LLM_API_KEY?.trim() || null,
+    llmTimeoutSeconds: integer(env, 'VIGIL_LLM_TIMEOUT_SECONDS', 120, 1, 3600),
   };
 }

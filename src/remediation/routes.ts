@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import type { Services } from '../platform/context.js';
 import { projectOf } from '../platform/http/access.js';
 import { Closed, NoQuery, Ref } from '../platform/http/schemas.js';
-import { containerAdvice, projectUpgradePlan, vulnerabilityRemediation, type ImageAdvice } from './service.js';
+import { ASSIST_KINDS } from './assist.js';
+import { assistConfig, assistVulnerability, containerAdvice, projectUpgradePlan, vulnerabilityRemediation, type ImageAdvice } from './service.js';
 import { planMarkdown, upgradeLine, type PackageUpgrade } from './upgrade-plan.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -61,6 +62,7 @@ export const remediationRoutes =
               upgrade: Nullable(UpgradeJson),
               cwe_version: Type.String(),
               attribution: Type.String(),
+              assist: Type.Boolean({ description: 'whether POST …/assist is available (VIGIL_LLM_URL and VIGIL_LLM_MODEL set)' }),
             }),
           },
         },
@@ -74,7 +76,34 @@ export const remediationRoutes =
           upgrade: r.upgrade ? upgradeJson(r.upgrade) : null,
           cwe_version: r.cweVersion,
           attribution: r.attribution,
+          assist: assistConfig(svc) !== null,
         };
+      },
+    );
+
+    app.post(
+      '/api/v1/vulnerabilities/:id/assist',
+      {
+        config: { access: { who: 'project-of', resource: 'vulnerability', role: 'developer' } },
+        schema: {
+          tags: ['remediation'],
+          summary: 'AI assist (when configured): explain the vulnerability or suggest a fix; secrets are redacted from the prompt, which is returned with the answer',
+          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+          body: Type.Object({ kind: Type.Union(ASSIST_KINDS.map((k) => Type.Literal(k))) }, Closed),
+          response: {
+            200: Type.Object({
+              kind: Type.String(),
+              model: Type.String(),
+              label: Type.String(),
+              prompt: Type.Array(Type.Object({ role: Type.String(), content: Type.String() })),
+              answer: Type.String(),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const a = await assistVulnerability(svc, request.params.id, request.body.kind);
+        return { kind: a.kind, model: a.model, label: `AI suggestion from ${a.model}: check it before you act on it`, prompt: a.prompt, answer: a.answer };
       },
     );
 

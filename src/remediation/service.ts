@@ -1,5 +1,6 @@
 import type { Services } from '../platform/context.js';
-import { notFound } from '../platform/errors.js';
+import { AppError, notFound } from '../platform/errors.js';
+import { askModel, assistPrompt, type AssistConfig, type AssistKind, type ChatMessage } from './assist.js';
 import type { Location, Severity } from '../vulns/model.js';
 import { CWE_ATTRIBUTION, cweKnowledge, lookupCwe, type CweEntry } from './cwe.js';
 import { trainingFor, type Training } from './training.js';
@@ -95,6 +96,48 @@ export interface Remediation {
   upgrade: PackageUpgrade | null;
   cweVersion: string;
   attribution: string;
+}
+
+/** The assist's settings, or null when it is off (no URL or no model configured). */
+export function assistConfig(svc: Services): AssistConfig | null {
+  const { llmUrl, llmModel, llmApiKey, llmTimeoutSeconds } = svc.config;
+  return llmUrl && llmModel ? { url: llmUrl, model: llmModel, apiKey: llmApiKey, timeoutSeconds: llmTimeoutSeconds } : null;
+}
+
+export interface AssistAnswer {
+  kind: AssistKind;
+  model: string;
+  prompt: ChatMessage[];
+  answer: string;
+}
+
+/** Asks the configured model to explain or fix one vulnerability; the prompt goes back with the answer. */
+export async function assistVulnerability(svc: Services, id: number, kind: AssistKind): Promise<AssistAnswer> {
+  const config = assistConfig(svc);
+  if (!config) throw new AppError('not-found', 'the AI assist is not configured (VIGIL_LLM_URL and VIGIL_LLM_MODEL)');
+  const db = svc.db.kysely;
+  const row = await db.selectFrom('vulnerabilities').select(['title', 'severity', 'report_type', 'description', 'location_json', 'details_json']).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`vulnerability ${id}`);
+  const identifiers = await db.selectFrom('vulnerability_identifiers').select(['type', 'value']).where('vulnerability_id', '=', id).orderBy('position').execute();
+  const location = JSON.parse(row.location_json) as Location;
+  const details = JSON.parse(row.details_json) as { snippet?: string | null };
+  const where = location.package ? `${location.package.name} ${location.package.version ?? ''} (${location.file ?? location.image ?? ''})` : `${location.file ?? location.hostname ?? ''}${location.startLine ? `:${location.startLine}` : ''}`;
+  const subject = {
+    title: row.title,
+    severity: row.severity,
+    reportType: row.report_type,
+    description: row.description,
+    identifiers: identifiers.map((i) => (i.type === 'cwe' && /^\d+$/.test(i.value) ? `CWE-${i.value}` : i.value)),
+    location: where.trim(),
+    snippet: details.snippet ?? null,
+    secrets: [],
+  };
+  const prompt = assistPrompt(kind, subject, await vulnerabilityRemediation(svc, id));
+  try {
+    return { kind, model: config.model, prompt, answer: await askModel(config, prompt) };
+  } catch (error) {
+    throw new AppError('internal', `the AI assist failed: ${(error as Error).message}`);
+  }
 }
 
 export async function vulnerabilityRemediation(svc: Services, id: number): Promise<Remediation> {

@@ -132,6 +132,7 @@ const expected: Record<string, Minimum> = {
   'GET /api/v1/jobs/:id': 'project:reporter',
   'GET /api/v1/vulnerabilities/:id/remediation': 'project:reporter',
   'GET /api/v1/projects/:project/upgrade-plan': 'project:reporter',
+  'POST /api/v1/vulnerabilities/:id/assist': 'project:developer',
 };
 
 const minimalSastReport = {

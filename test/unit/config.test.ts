@@ -52,6 +52,10 @@ describe('loadConfig defaults', () => {
       webhookTimeoutSeconds: 10,
       notifyMaxAttempts: 6,
       notifyRetentionDays: 90,
+      llmUrl: null,
+      llmModel: null,
+      llmApiKey: null,
+      llmTimeoutSeconds: 120,
     });
   });
 
